@@ -1,0 +1,2 @@
+// Implemented by its issue; placeholder so the workspace builds.
+export {};

@@ -1,0 +1,68 @@
+/**
+ * Every start-up error @obs throws, with the fix. `docs/errors.md` is written from this table, so
+ * the code, the message and the documentation cannot drift apart.
+ */
+export const ERROR_CODES = {
+  OBS_ERR_INVALID_SERVICE_NAME: 'Set `service` to a name matching ^[a-z][a-z0-9_-]{0,62}$, e.g. "checkout-api".',
+  OBS_ERR_INVALID_OPTION: 'Pass a value of the documented type for this option (see the package README).',
+  OBS_ERR_INVALID_LABEL: 'Label names match ^[a-zA-Z_][a-zA-Z0-9_]*$, do not start with __, and must not clash with contract labels.',
+  OBS_ERR_INVALID_BUCKETS: 'Pass ascending, finite, positive bucket bounds that keep the bounds the alerts need (1 s for HTTP, 60 s for tasks).',
+  OBS_ERR_INVALID_CIDR: 'Write allowlist entries as an IP address or CIDR, e.g. "10.0.0.0/8", "192.168.1.7", "fd00::/8".',
+  OBS_ERR_INVALID_TOKEN: 'Pass a non-empty bearer token string of at least 16 characters, or omit the option.',
+  OBS_ERR_INVALID_CONFIG: 'Fix the named field of the configuration as the message says.',
+  OBS_ERR_ALREADY_REGISTERED: 'Give custom metrics names that are not in the contract and not registered twice.',
+} as const;
+
+/** A coded @obs error code. */
+export type ObsErrorCode = keyof typeof ERROR_CODES;
+
+/** Warning codes emitted (once each) at record or scrape time instead of throwing into the host. */
+export const WARNING_CODES = {
+  OBS_WARN_CARDINALITY_CAP: 'A metric reached its cap of distinct label sets; new combinations are recorded under the overflow value. Raise `maxSeriesPerMetric` or stop putting unbounded values in labels.',
+  OBS_WARN_ERROR_TYPE_CAP: 'More distinct error types than `maxErrorTypes` were seen; the rest are counted as `other`.',
+  OBS_WARN_RECORD_FAILED: 'Recording a measurement threw; the measurement was dropped and the host was not affected.',
+  OBS_WARN_COLLECT_FAILED: 'A collector failed at scrape time; its series are absent from this scrape.',
+  OBS_WARN_QUEUE_SIZE_FAILED: 'A queue-size source failed or timed out at scrape time; its series are absent until it answers again.',
+} as const;
+
+/** A warning code. */
+export type ObsWarningCode = keyof typeof WARNING_CODES;
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return String(value);
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * A start-up error with a searchable code, the option at fault, what was received and how to fix it.
+ *
+ * @example
+ * try { createObs({ service: 'My Service' }) } catch (e) { if (e instanceof ObsError) console.log(e.code) }
+ */
+export class ObsError extends Error {
+  /** The `OBS_ERR_…` code; see docs/errors.md. */
+  readonly code: ObsErrorCode;
+  /** The option (or config field) at fault, as a dotted path. */
+  readonly option: string;
+  /** What was received, as passed. */
+  readonly received: unknown;
+  /** How to fix it. */
+  readonly hint: string;
+
+  constructor(code: ObsErrorCode, option: string, received: unknown, detail?: string) {
+    const hint = ERROR_CODES[code];
+    super(`${code}: invalid option \`${option}\`${detail ? ` (${detail})` : ''}: received ${show(received)}. ${hint}`);
+    this.name = 'ObsError';
+    this.code = code;
+    this.option = option;
+    this.received = received;
+    this.hint = hint;
+  }
+}

@@ -1,0 +1,21 @@
+export * from './definitions/index.js';
+export { ERROR_CODES, WARNING_CODES, ObsError, type ObsErrorCode, type ObsWarningCode } from './errors.js';
+export { defaultWarningHandler, Warner, type WarningHandler } from './warnings.js';
+export { DEFAULT_MAX_SERIES_PER_METRIC, SeriesGuard } from './cardinality.js';
+export {
+  ObsCounter,
+  ObsGauge,
+  ObsHistogram,
+  type CounterChild,
+  type GaugeChild,
+  type HistogramChild,
+  type InstrumentContext,
+  type InstrumentOptions,
+  type LabelKeys,
+  type LabelValues,
+} from './instruments/instrument.js';
+export { HttpRecorder, normalizeMethod, statusLabel } from './instruments/http.js';
+export { DEFAULT_MAX_ERROR_TYPES, ErrorRecorder, errorTypeOf, normalizeErrorType } from './instruments/errors.js';
+export { WorkTracker } from './instruments/work-tracker.js';
+export { readCgroupLimits, type CgroupLimits } from './collectors/index.js';
+export { createObs, SDK_NAME, type Obs, type ObsOptions, type ShutdownOptions } from './obs.js';

@@ -1,0 +1,107 @@
+import { HTTP_METRICS } from '../definitions/http.js';
+import { ABORTED_STATUS, HTTP_METHODS, OTHER_METHOD } from '../definitions/labels.js';
+import { type CounterChild, type HistogramChild, type InstrumentContext, ObsCounter, ObsGauge, ObsHistogram } from './instrument.js';
+import type { WorkTracker } from './work-tracker.js';
+
+const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
+
+/** `method` label value: a standard method upper-cased, else `OTHER`. */
+export function normalizeMethod(method: string | undefined): string {
+  if (method === undefined) return OTHER_METHOD;
+  if (METHODS.has(method)) return method;
+  const upper = method.toUpperCase();
+  return METHODS.has(upper) ? upper : OTHER_METHOD;
+}
+
+const STATUS_STRINGS: string[] = [];
+for (let s = 100; s < 600; s++) STATUS_STRINGS[s] = String(s);
+
+/** `status` label value: the numeric code as a string. */
+export function statusLabel(status: number | string): string {
+  if (typeof status === 'string') return status;
+  return STATUS_STRINGS[status] ?? String(status);
+}
+
+interface RouteEntry {
+  duration: HistogramChild;
+  byStatus: Map<string, CounterChild>;
+}
+
+/**
+ * Records the HTTP metrics of the contract. Framework integrations call `start()` when a request
+ * arrives and `finish()` exactly once when it ends (or `abort()` when the client went away).
+ * Labelled children are cached per method, path and status: no label object is built per request.
+ *
+ * @example
+ * obs.http.start();
+ * res.on('finish', () => obs.http.finish(req.method, '/users/:id', res.statusCode, seconds));
+ */
+export class HttpRecorder {
+  readonly requests: ObsCounter<typeof HTTP_METRICS.requestsTotal>;
+  readonly duration: ObsHistogram<typeof HTTP_METRICS.requestDuration>;
+  readonly inFlightGauge: ObsGauge<typeof HTTP_METRICS.requestsInFlight>;
+  private readonly routes = new Map<string, Map<string, RouteEntry>>();
+  private inFlight = 0;
+
+  constructor(
+    ctx: InstrumentContext,
+    private readonly work: WorkTracker,
+    buckets?: readonly number[],
+  ) {
+    this.requests = new ObsCounter(HTTP_METRICS.requestsTotal, ctx);
+    this.duration = new ObsHistogram(HTTP_METRICS.requestDuration, ctx, buckets ? { buckets } : {});
+    this.inFlightGauge = new ObsGauge(HTTP_METRICS.requestsInFlight, ctx, {
+      collect: () => this.inFlightGauge.labels().set(this.inFlight),
+    });
+  }
+
+  /** Requests currently in flight. */
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  /** A request arrived. */
+  start(): void {
+    this.inFlight++;
+    this.work.begin();
+  }
+
+  /**
+   * A request finished: decrements in-flight and records its count and duration.
+   * `path` is the route template, or `UNMATCHED_PATH`.
+   */
+  finish(method: string | undefined, path: string, status: number | string, seconds: number): void {
+    if (this.inFlight > 0) this.inFlight--;
+    this.work.end();
+    this.record(method, path, status, seconds);
+  }
+
+  /** The client aborted before the response finished: counted once, with status 499. */
+  abort(method: string | undefined, path: string, seconds: number): void {
+    this.finish(method, path, ABORTED_STATUS, seconds);
+  }
+
+  /** Record one finished request without touching the in-flight count. */
+  record(method: string | undefined, path: string, status: number | string, seconds: number): void {
+    const m = normalizeMethod(method);
+    let byPath = this.routes.get(m);
+    if (byPath === undefined) {
+      byPath = new Map();
+      this.routes.set(m, byPath);
+    }
+    let route = byPath.get(path);
+    if (route === undefined) {
+      const duration = this.duration.labels(m, path);
+      route = { duration, byStatus: new Map() };
+      if (!this.duration.isOverflow(duration)) byPath.set(path, route);
+    }
+    const s = statusLabel(status);
+    let counter = route.byStatus.get(s);
+    if (counter === undefined) {
+      counter = this.requests.labels(m, path, s);
+      if (!this.requests.isOverflow(counter)) route.byStatus.set(s, counter);
+    }
+    counter.inc();
+    route.duration.observe(seconds);
+  }
+}

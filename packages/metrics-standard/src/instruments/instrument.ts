@@ -1,0 +1,235 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { OVERFLOW_VALUE } from '../definitions/labels.js';
+import type { MetricDefinition } from '../definitions/types.js';
+import { SeriesGuard } from '../cardinality.js';
+import type { Warner } from '../warnings.js';
+
+/** The label names of a definition that a caller sets (everything but the constant ones such as `service`). */
+export type LabelKeys<D extends MetricDefinition> = Exclude<D['labels'][number], 'service'>;
+
+/** A label object for a definition: every variable label, by name. */
+export type LabelValues<D extends MetricDefinition> = { readonly [K in LabelKeys<D>]: string | number };
+
+/** What every instrument needs from its owner. */
+export interface InstrumentContext {
+  registry: Registry;
+  /** Label names filled in by the registry's default labels (service and constant labels). */
+  constantLabels: ReadonlySet<string>;
+  maxSeriesPerMetric: number;
+  warner: Warner;
+}
+
+/** Options when creating an instrument from a definition. */
+export interface InstrumentOptions {
+  /** Histogram buckets overriding the definition's. */
+  buckets?: readonly number[];
+  /** Called at scrape time before the value is read. */
+  collect?: () => void | Promise<void>;
+}
+
+const SEP = '\u0001';
+
+/**
+ * Common base: the label names a caller sets, the cache of labelled children and the cardinality guard.
+ */
+abstract class Instrument<Child> {
+  readonly labelNames: readonly string[];
+  protected readonly guard: SeriesGuard;
+  private readonly children = new Map<string, Child>();
+  private overflowChild: Child | undefined;
+
+  constructor(
+    readonly definition: MetricDefinition,
+    protected readonly ctx: InstrumentContext,
+  ) {
+    this.labelNames = definition.labels.filter((l) => !ctx.constantLabels.has(l));
+    this.guard = new SeriesGuard(definition.name, ctx.maxSeriesPerMetric, ctx.warner);
+  }
+
+  protected abstract makeChild(values: string[]): Child;
+
+  /** The cached child for these label values, in `labelNames` order; past the cap, the overflow child. */
+  labels(...values: Array<string | number>): Child {
+    const strings = values.map(String);
+    const key = strings.join(SEP);
+    let child = this.children.get(key);
+    if (child === undefined) {
+      if (this.guard.admit()) {
+        child = this.makeChild(strings);
+        this.children.set(key, child);
+      } else {
+        if (this.overflowChild === undefined) {
+          this.overflowChild = this.makeChild(this.labelNames.map(() => OVERFLOW_VALUE));
+        }
+        child = this.overflowChild;
+      }
+    }
+    return child;
+  }
+
+  /** True when `child` is the shared overflow child (do not cache it under a real key). */
+  isOverflow(child: Child): boolean {
+    return child === this.overflowChild;
+  }
+
+  /** The child for a label object keyed by name. */
+  with(labels: Record<string, string | number>): Child {
+    const values = this.labelNames.map((n) => labels[n] ?? '');
+    return this.labels(...values);
+  }
+
+  /** Distinct label sets created (the overflow set not included). */
+  get seriesCount(): number {
+    return this.guard.size;
+  }
+
+  protected fail(err: unknown): void {
+    this.ctx.warner.once(
+      'OBS_WARN_RECORD_FAILED',
+      this.definition.name,
+      `recording ${this.definition.name} failed: ${err instanceof Error ? err.message : String(err)}.`,
+    );
+  }
+}
+
+/** A counter child. */
+export interface CounterChild {
+  inc(value?: number): void;
+}
+
+/** A contract counter with cached children and a cardinality cap; never throws at record time. */
+export class ObsCounter<D extends MetricDefinition = MetricDefinition> extends Instrument<CounterChild> {
+  readonly metric: Counter<string>;
+
+  constructor(definition: D, ctx: InstrumentContext, options: InstrumentOptions = {}) {
+    super(definition, ctx);
+    this.metric = new Counter({
+      name: definition.name,
+      help: definition.help,
+      labelNames: this.labelNames,
+      registers: [ctx.registry],
+      ...(options.collect ? { collect: options.collect } : {}),
+    });
+  }
+
+  protected makeChild(values: string[]): CounterChild {
+    const inner = this.metric.labels(...values);
+    return {
+      inc: (value?: number) => {
+        try {
+          inner.inc(value);
+        } catch (err) {
+          this.fail(err);
+        }
+      },
+    };
+  }
+
+  /** Add `value` (default 1) for these labels. */
+  inc(labels: LabelValues<D>, value = 1): void {
+    this.with(labels as Record<string, string | number>).inc(value);
+  }
+}
+
+/** A gauge child. */
+export interface GaugeChild {
+  set(value: number): void;
+  inc(value?: number): void;
+  dec(value?: number): void;
+}
+
+/** A contract gauge with cached children and a cardinality cap; never throws at record time. */
+export class ObsGauge<D extends MetricDefinition = MetricDefinition> extends Instrument<GaugeChild> {
+  readonly metric: Gauge<string>;
+
+  constructor(definition: D, ctx: InstrumentContext, options: InstrumentOptions = {}) {
+    super(definition, ctx);
+    this.metric = new Gauge({
+      name: definition.name,
+      help: definition.help,
+      labelNames: this.labelNames,
+      registers: [ctx.registry],
+      aggregator: definition.aggregator ?? 'sum',
+      ...(options.collect ? { collect: options.collect } : {}),
+    });
+  }
+
+  protected makeChild(values: string[]): GaugeChild {
+    const inner = this.metric.labels(...values);
+    const guarded =
+      (fn: (v: number) => void) =>
+      (v: number): void => {
+        try {
+          fn(v);
+        } catch (err) {
+          this.fail(err);
+        }
+      };
+    return {
+      set: guarded((v) => inner.set(v)),
+      inc: guarded((v) => inner.inc(v ?? 1)) as (v?: number) => void,
+      dec: guarded((v) => inner.dec(v ?? 1)) as (v?: number) => void,
+    };
+  }
+
+  /** Set the value for these labels. */
+  set(labels: LabelValues<D>, value: number): void {
+    this.with(labels as Record<string, string | number>).set(value);
+  }
+
+  /** Remove every labelled series (e.g. before re-filling a sampled gauge at scrape time). */
+  reset(): void {
+    this.metric.reset();
+  }
+
+  /** Remove one labelled series. */
+  remove(labels: LabelValues<D>): void {
+    try {
+      this.metric.remove(...this.labelNames.map((n) => String((labels as Record<string, string | number>)[n] ?? '')));
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+}
+
+/** A histogram child. */
+export interface HistogramChild {
+  observe(value: number): void;
+}
+
+/** A contract histogram with cached children and a cardinality cap; never throws at record time. */
+export class ObsHistogram<D extends MetricDefinition = MetricDefinition> extends Instrument<HistogramChild> {
+  readonly metric: Histogram<string>;
+  readonly buckets: readonly number[];
+
+  constructor(definition: D, ctx: InstrumentContext, options: InstrumentOptions = {}) {
+    super(definition, ctx);
+    this.buckets = options.buckets ?? definition.buckets ?? [];
+    this.metric = new Histogram({
+      name: definition.name,
+      help: definition.help,
+      labelNames: this.labelNames,
+      buckets: [...this.buckets],
+      registers: [ctx.registry],
+      ...(options.collect ? { collect: options.collect } : {}),
+    });
+  }
+
+  protected makeChild(values: string[]): HistogramChild {
+    const inner = this.metric.labels(...values);
+    return {
+      observe: (value: number) => {
+        try {
+          inner.observe(value);
+        } catch (err) {
+          this.fail(err);
+        }
+      },
+    };
+  }
+
+  /** Observe `value` for these labels. */
+  observe(labels: LabelValues<D>, value: number): void {
+    this.with(labels as Record<string, string | number>).observe(value);
+  }
+}

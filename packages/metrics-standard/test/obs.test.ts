@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { createObs, HTTP_METRICS, ObsError, SERVICE_METRICS, UNMATCHED_PATH } from '../src/index.js';
+
+const quiet = { onWarning: () => {} };
+
+function valueOf(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const body = line.slice(name.length + 1, line.lastIndexOf('}'));
+    const pairs = Object.fromEntries([...body.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => pairs[k] === v)) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+describe('createObs', () => {
+  it('rejects a service name that is not a label-safe slug, naming the option', () => {
+    expect(() => createObs({ service: 'My Service' })).toThrowError(ObsError);
+    try {
+      createObs({ service: 'My Service' });
+    } catch (e) {
+      expect((e as ObsError).code).toBe('OBS_ERR_INVALID_SERVICE_NAME');
+      expect((e as ObsError).option).toBe('service');
+      expect((e as Error).message).toContain('"My Service"');
+    }
+  });
+
+  it('rejects unknown options and buckets that drop the 1 s bound the alerts need', () => {
+    expect(() => createObs({ service: 'api', maxSeries: 10 } as never)).toThrowError(/OBS_ERR_INVALID_OPTION.*maxSeries/);
+    expect(() => createObs({ service: 'api', buckets: { http: [0.1, 0.5, 2] } })).toThrowError(/OBS_ERR_INVALID_BUCKETS.*buckets\.http/);
+  });
+
+  it('keeps two instances in one process apart (private registries)', async () => {
+    const a = createObs({ service: 'svc-a', defaultMetrics: false, ...quiet });
+    const b = createObs({ service: 'svc-b', defaultMetrics: false, ...quiet });
+    a.http.start();
+    a.http.finish('GET', '/a', 200, 0.01);
+    const textB = await b.registry.metrics();
+    expect(valueOf(textB, HTTP_METRICS.requestsTotal.name, { path: '/a' })).toBeUndefined();
+    const textA = await a.registry.metrics();
+    expect(valueOf(textA, HTTP_METRICS.requestsTotal.name, { service: 'svc-a', path: '/a', method: 'GET', status: '200' })).toBe(1);
+  });
+
+  it('normalises methods and records aborted requests once as 499', async () => {
+    const obs = createObs({ service: 'api', defaultMetrics: false, ...quiet });
+    obs.http.start();
+    obs.http.finish('get', '/x', 200, 0.01);
+    obs.http.start();
+    obs.http.finish('PURGE', UNMATCHED_PATH, 404, 0.01);
+    obs.http.start();
+    obs.http.abort('GET', '/slow', 0.5);
+    const text = await obs.registry.metrics();
+    expect(valueOf(text, HTTP_METRICS.requestsTotal.name, { method: 'GET', path: '/x', status: '200' })).toBe(1);
+    expect(valueOf(text, HTTP_METRICS.requestsTotal.name, { method: 'OTHER', path: UNMATCHED_PATH, status: '404' })).toBe(1);
+    expect(valueOf(text, HTTP_METRICS.requestsTotal.name, { method: 'GET', path: '/slow', status: '499' })).toBe(1);
+    expect(valueOf(text, HTTP_METRICS.requestsInFlight.name, { service: 'api' })).toBe(0);
+  });
+
+  it('sets service_up to 0 when shutdown begins and waits for in-flight work', async () => {
+    const obs = createObs({ service: 'api', defaultMetrics: false, ...quiet });
+    expect(valueOf(await obs.registry.metrics(), SERVICE_METRICS.up.name, { service: 'api' })).toBe(1);
+    obs.http.start();
+    const done = obs.shutdown({ timeoutMs: 5000 });
+    expect(valueOf(await obs.registry.metrics(), SERVICE_METRICS.up.name, { service: 'api' })).toBe(0);
+    let settled = false;
+    void done.then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    obs.http.finish('GET', '/x', 200, 0.01);
+    await expect(done).resolves.toBe(true);
+  });
+});
