@@ -3,7 +3,7 @@ import { createObs, HTTP_METRICS, ObsError, SERVICE_METRICS, UNMATCHED_PATH } fr
 
 const quiet = { onWarning: () => {} };
 
-function valueOf(text: string, name: string, labels: Record<string, string>): number | undefined {
+function sampleValue(text: string, name: string, labels: Record<string, string>): number | undefined {
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;
     const body = line.slice(name.length + 1, line.lastIndexOf('}'));
@@ -36,9 +36,9 @@ describe('createObs', () => {
     a.http.start();
     a.http.finish('GET', '/a', 200, 0.01);
     const textB = await b.registry.metrics();
-    expect(valueOf(textB, HTTP_METRICS.requestsTotal.name, { path: '/a' })).toBeUndefined();
+    expect(sampleValue(textB, HTTP_METRICS.requestsTotal.name, { path: '/a' })).toBeUndefined();
     const textA = await a.registry.metrics();
-    expect(valueOf(textA, HTTP_METRICS.requestsTotal.name, { service: 'svc-a', path: '/a', method: 'GET', status: '200' })).toBe(1);
+    expect(sampleValue(textA, HTTP_METRICS.requestsTotal.name, { service: 'svc-a', path: '/a', method: 'GET', status: '200' })).toBe(1);
   });
 
   it('normalises methods and records aborted requests once as 499', async () => {
@@ -50,18 +50,18 @@ describe('createObs', () => {
     obs.http.start();
     obs.http.abort('GET', '/slow', 0.5);
     const text = await obs.registry.metrics();
-    expect(valueOf(text, HTTP_METRICS.requestsTotal.name, { method: 'GET', path: '/x', status: '200' })).toBe(1);
-    expect(valueOf(text, HTTP_METRICS.requestsTotal.name, { method: 'OTHER', path: UNMATCHED_PATH, status: '404' })).toBe(1);
-    expect(valueOf(text, HTTP_METRICS.requestsTotal.name, { method: 'GET', path: '/slow', status: '499' })).toBe(1);
-    expect(valueOf(text, HTTP_METRICS.requestsInFlight.name, { service: 'api' })).toBe(0);
+    expect(sampleValue(text, HTTP_METRICS.requestsTotal.name, { method: 'GET', path: '/x', status: '200' })).toBe(1);
+    expect(sampleValue(text, HTTP_METRICS.requestsTotal.name, { method: 'OTHER', path: UNMATCHED_PATH, status: '404' })).toBe(1);
+    expect(sampleValue(text, HTTP_METRICS.requestsTotal.name, { method: 'GET', path: '/slow', status: '499' })).toBe(1);
+    expect(sampleValue(text, HTTP_METRICS.requestsInFlight.name, { service: 'api' })).toBe(0);
   });
 
   it('sets service_up to 0 when shutdown begins and waits for in-flight work', async () => {
     const obs = createObs({ service: 'api', defaultMetrics: false, ...quiet });
-    expect(valueOf(await obs.registry.metrics(), SERVICE_METRICS.up.name, { service: 'api' })).toBe(1);
+    expect(sampleValue(await obs.registry.metrics(), SERVICE_METRICS.up.name, { service: 'api' })).toBe(1);
     obs.http.start();
     const done = obs.shutdown({ timeoutMs: 5000 });
-    expect(valueOf(await obs.registry.metrics(), SERVICE_METRICS.up.name, { service: 'api' })).toBe(0);
+    expect(sampleValue(await obs.registry.metrics(), SERVICE_METRICS.up.name, { service: 'api' })).toBe(0);
     let settled = false;
     void done.then(() => {
       settled = true;
