@@ -1,3 +1,7 @@
 import { defineProject } from 'vitest/config';
+import { obsAliases } from '../../vitest.shared.js';
 
-export default defineProject({ test: { name: 'worker', include: ['test/**/*.test.ts'] } });
+export default defineProject({
+  resolve: { alias: obsAliases },
+  test: { name: 'worker', include: ['test/**/*.test.ts'] },
+});
