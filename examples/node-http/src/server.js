@@ -1,10 +1,12 @@
 // A plain node:http service using only the core: the smallest complete user of the contract.
 import { createServer } from 'node:http';
-import { createObs, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { createMetricsHandler, createObs, UNMATCHED_PATH } from '@obs/metrics-standard';
 
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 const obs = createObs({ service: process.env.SERVICE_NAME ?? 'node-http', version: '1.0.0' });
+// Prometheus text or OpenMetrics by content negotiation; a bearer token when METRICS_TOKEN is set.
+const metrics = createMetricsHandler(obs, process.env.METRICS_TOKEN ? { token: process.env.METRICS_TOKEN } : {});
 
 // A tiny router: the route template is what the metrics record, never the raw URL.
 const routes = [
@@ -25,11 +27,10 @@ function send(res, status, body) {
   res.end(JSON.stringify(body));
 }
 
-const server = createServer(async (req, res) => {
+const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname === '/metrics') {
-    res.writeHead(200, { 'content-type': obs.registry.contentType });
-    res.end(await obs.registry.metrics());
+    metrics(req, res);
     return;
   }
   const started = performance.now();

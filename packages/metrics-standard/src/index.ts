@@ -19,3 +19,4 @@ export { DEFAULT_MAX_ERROR_TYPES, ErrorRecorder, errorTypeOf, normalizeErrorType
 export { WorkTracker } from './instruments/work-tracker.js';
 export { readCgroupLimits, type CgroupLimits } from './collectors/index.js';
 export { createObs, SDK_NAME, type Obs, type ObsOptions, type ShutdownOptions } from './obs.js';
+export * from './exposition/index.js';

@@ -77,6 +77,12 @@ export interface ShutdownOptions {
 export interface Obs {
   /** The validated service name. */
   readonly service: string;
+  /** The deployment environment reported on `service_info{env}`. */
+  readonly env: string;
+  /** The service version reported on `service_info{version}`. */
+  readonly version: string;
+  /** The labels on every series: `service` plus `constLabels`. */
+  readonly defaultLabels: Readonly<Record<string, string>>;
   /** The private prom-client registry (never the global one). Register domain metrics here or with `counter()`/`gauge()`/`histogram()`. */
   readonly registry: Registry;
   /** HTTP server recorder. */
@@ -181,6 +187,9 @@ export function createObs(options: ObsOptions): Obs {
 
   return {
     service,
+    env,
+    version,
+    defaultLabels: Object.freeze({ ...defaultLabels }),
     registry,
     http,
     errors,

@@ -30,6 +30,25 @@ export interface InstrumentOptions {
 const SEP = '\u0001';
 
 /**
+ * Wraps a scrape-time `collect` callback so that a throw or a rejection costs only this metric's
+ * fresh value: one coded warning, and the rest of the scrape goes on.
+ */
+function safeCollect(name: string, warner: Warner, collect: NonNullable<InstrumentOptions['collect']>): () => void | Promise<void> {
+  const failed = (err: unknown) => {
+    warner.once('OBS_WARN_COLLECT_FAILED', name, `the collect callback of ${name} failed: ${err instanceof Error ? err.message : String(err)}.`);
+  };
+  return function (this: unknown) {
+    try {
+      const result = collect.call(this);
+      if (result !== undefined && typeof (result as Promise<void>).then === 'function') return (result as Promise<void>).then(undefined, failed);
+    } catch (err) {
+      failed(err);
+    }
+    return undefined;
+  };
+}
+
+/**
  * Common base: the label names a caller sets, the cache of labelled children and the cardinality guard.
  */
 abstract class Instrument<Child> {
@@ -108,7 +127,7 @@ export class ObsCounter<D extends MetricDefinition = MetricDefinition> extends I
       help: definition.help,
       labelNames: this.labelNames,
       registers: [ctx.registry],
-      ...(options.collect ? { collect: options.collect } : {}),
+      ...(options.collect ? { collect: safeCollect(definition.name, ctx.warner, options.collect) } : {}),
     });
   }
 
@@ -150,7 +169,7 @@ export class ObsGauge<D extends MetricDefinition = MetricDefinition> extends Ins
       labelNames: this.labelNames,
       registers: [ctx.registry],
       aggregator: definition.aggregator ?? 'sum',
-      ...(options.collect ? { collect: options.collect } : {}),
+      ...(options.collect ? { collect: safeCollect(definition.name, ctx.warner, options.collect) } : {}),
     });
   }
 
@@ -211,7 +230,7 @@ export class ObsHistogram<D extends MetricDefinition = MetricDefinition> extends
       labelNames: this.labelNames,
       buckets: [...this.buckets],
       registers: [ctx.registry],
-      ...(options.collect ? { collect: options.collect } : {}),
+      ...(options.collect ? { collect: safeCollect(definition.name, ctx.warner, options.collect) } : {}),
     });
   }
 

@@ -1,0 +1,150 @@
+import type { MetricDefinition } from '../types.js';
+
+/**
+ * Container labels of cAdvisor series. Standalone cAdvisor emits `id`, `name` and `image`
+ * (`image` is empty for cgroups that are not containers); the kubelet's embedded cAdvisor adds
+ * `namespace`, `pod` and `container`. Selectors that must work in both use `image!=""`.
+ */
+export const CADVISOR_CONTAINER_LABELS = ['id', 'name', 'image', 'namespace', 'pod', 'container'] as const;
+
+/** cAdvisor (standalone or kubelet-embedded) container metrics the dashboards and the containers pack use. */
+export const CADVISOR_METRICS = {
+  cpuUsageSecondsTotal: {
+    name: 'container_cpu_usage_seconds_total',
+    type: 'counter',
+    help: 'Cumulative cpu time consumed in seconds.',
+    unit: 'seconds',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  cpuCfsThrottledSecondsTotal: {
+    name: 'container_cpu_cfs_throttled_seconds_total',
+    type: 'counter',
+    help: 'Total time duration the container has been throttled.',
+    unit: 'seconds',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  cpuCfsPeriodsTotal: {
+    name: 'container_cpu_cfs_periods_total',
+    type: 'counter',
+    help: 'Number of elapsed enforcement period intervals.',
+    unit: 'periods',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  cpuCfsThrottledPeriodsTotal: {
+    name: 'container_cpu_cfs_throttled_periods_total',
+    type: 'counter',
+    help: 'Number of throttled period intervals.',
+    unit: 'periods',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  specCpuQuota: {
+    name: 'container_spec_cpu_quota',
+    type: 'gauge',
+    help: 'CPU quota of the container (microseconds per period); absent or 0 without a limit.',
+    unit: 'microseconds',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+    optional: true,
+  },
+  specCpuPeriod: {
+    name: 'container_spec_cpu_period',
+    type: 'gauge',
+    help: 'CPU period of the container (microseconds).',
+    unit: 'microseconds',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+    optional: true,
+  },
+  specMemoryLimitBytes: {
+    name: 'container_spec_memory_limit_bytes',
+    type: 'gauge',
+    help: 'Memory limit for the container; 0 without a limit.',
+    unit: 'bytes',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  memoryWorkingSetBytes: {
+    name: 'container_memory_working_set_bytes',
+    type: 'gauge',
+    help: 'Current working set in bytes (what the OOM killer looks at).',
+    unit: 'bytes',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  memoryUsageBytes: {
+    name: 'container_memory_usage_bytes',
+    type: 'gauge',
+    help: 'Current memory usage in bytes, including all memory regardless of when it was accessed.',
+    unit: 'bytes',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  memoryRss: {
+    name: 'container_memory_rss',
+    type: 'gauge',
+    help: 'Size of RSS in bytes.',
+    unit: 'bytes',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  oomEventsTotal: {
+    name: 'container_oom_events_total',
+    type: 'counter',
+    help: 'Count of out of memory events observed for the container.',
+    unit: 'events',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  networkReceiveBytesTotal: {
+    name: 'container_network_receive_bytes_total',
+    type: 'counter',
+    help: 'Cumulative count of bytes received.',
+    unit: 'bytes',
+    labels: [...CADVISOR_CONTAINER_LABELS, 'interface'],
+    group: 'cadvisor',
+  },
+  networkTransmitBytesTotal: {
+    name: 'container_network_transmit_bytes_total',
+    type: 'counter',
+    help: 'Cumulative count of bytes transmitted.',
+    unit: 'bytes',
+    labels: [...CADVISOR_CONTAINER_LABELS, 'interface'],
+    group: 'cadvisor',
+  },
+  fsReadsBytesTotal: {
+    name: 'container_fs_reads_bytes_total',
+    type: 'counter',
+    help: 'Cumulative count of bytes read.',
+    unit: 'bytes',
+    labels: [...CADVISOR_CONTAINER_LABELS, 'device'],
+    group: 'cadvisor',
+  },
+  fsWritesBytesTotal: {
+    name: 'container_fs_writes_bytes_total',
+    type: 'counter',
+    help: 'Cumulative count of bytes written.',
+    unit: 'bytes',
+    labels: [...CADVISOR_CONTAINER_LABELS, 'device'],
+    group: 'cadvisor',
+  },
+  startTimeSeconds: {
+    name: 'container_start_time_seconds',
+    type: 'gauge',
+    help: 'Start time of the container since unix epoch in seconds; changes on every restart.',
+    unit: 'seconds',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+  lastSeen: {
+    name: 'container_last_seen',
+    type: 'gauge',
+    help: 'Last time a container was seen by the exporter.',
+    unit: 'seconds',
+    labels: CADVISOR_CONTAINER_LABELS,
+    group: 'cadvisor',
+  },
+} as const satisfies Record<string, MetricDefinition>;
