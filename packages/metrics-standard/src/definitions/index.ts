@@ -4,6 +4,7 @@ import { RESOURCE_METRICS, SERVICE_METRICS } from './service.js';
 import type { MetricDefinition } from './types.js';
 import { WORKER_METRICS } from './worker.js';
 
+export * from './exporters/index.js';
 export * from './http.js';
 export * from './labels.js';
 export * from './runtime.js';
