@@ -20,3 +20,4 @@ export { WorkTracker } from './instruments/work-tracker.js';
 export { readCgroupLimits, type CgroupLimits } from './collectors/index.js';
 export { createObs, SDK_NAME, type Obs, type ObsOptions, type ShutdownOptions } from './obs.js';
 export * from './exposition/index.js';
+export { createLogger, type ObsLoggerOptions } from './logger.js';

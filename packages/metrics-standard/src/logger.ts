@@ -1,0 +1,59 @@
+import { hostname } from 'node:os';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { LOGGED_ERROR_TYPE } from './definitions/labels.js';
+import { ObsError } from './errors.js';
+import type { Obs } from './obs.js';
+
+/** Options of {@link createLogger}: pino's own options, plus these. */
+export interface ObsLoggerOptions extends LoggerOptions {
+  /** Count each line at `error` or `fatal` level into `service_errors_total{type="logged_error"}`. Default: true. */
+  countErrors?: boolean;
+  /** Where lines go: a pino destination stream (e.g. `pino.destination(2)`) or a file path. Default: stdout. */
+  destination?: DestinationStream | string;
+}
+
+// pino's numeric level of `error`; `fatal` (60) is above it.
+const ERROR_LEVEL = 50;
+
+/**
+ * A pino logger whose every line carries `service`, `env` and `version`, plus `trace_id`,
+ * `span_id` and `trace_flags` of the active OpenTelemetry span when there is one (so logs link
+ * to traces). By default, error and fatal lines also count into `service_errors_total{type="logged_error"}`.
+ *
+ * @example
+ * const log = createLogger(obs, { level: 'info' });
+ * log.info({ orderId }, 'order placed');
+ * log.error(err, 'payment failed'); // also service_errors_total{type="logged_error"} += 1
+ */
+export function createLogger(obs: Obs, options: ObsLoggerOptions = {}): Logger {
+  if (options === null || typeof options !== 'object') throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'expected an object');
+  const { countErrors = true, destination, mixin: userMixin, base, ...pinoOptions } = options;
+  if (typeof countErrors !== 'boolean') throw new ObsError('OBS_ERR_INVALID_OPTION', 'countErrors', countErrors, 'expected true or false');
+  if (destination !== undefined && typeof destination !== 'string' && typeof (destination as DestinationStream).write !== 'function') {
+    throw new ObsError('OBS_ERR_INVALID_OPTION', 'destination', destination, 'expected a stream with write() or a file path');
+  }
+  const identity = { service: obs.service, env: obs.env, version: obs.version };
+  const logger = pino(
+    {
+      ...pinoOptions,
+      base: base === null ? identity : { pid: process.pid, hostname: hostname(), ...base, ...identity },
+      mixin(mergeObject, level, self) {
+        const extra: Record<string, unknown> = userMixin ? { ...userMixin(mergeObject, level, self) } : {};
+        if (countErrors && level >= ERROR_LEVEL) obs.errors.record(LOGGED_ERROR_TYPE);
+        const span = trace.getActiveSpan();
+        if (span !== undefined) {
+          const sc = span.spanContext();
+          if (isSpanContextValid(sc)) {
+            extra.trace_id = sc.traceId;
+            extra.span_id = sc.spanId;
+            extra.trace_flags = `0${sc.traceFlags.toString(16)}`.slice(-2);
+          }
+        }
+        return extra;
+      },
+    },
+    typeof destination === 'string' ? pino.destination({ dest: destination, sync: false, mkdir: true }) : destination,
+  );
+  return logger;
+}
