@@ -1,0 +1,149 @@
+import type { MetricsServerOptions as CoreMetricsServerOptions, Obs, ObsOptions, ProtectionOptions } from '@obs/metrics-standard';
+import { ObsError, PROTECTION_OPTION_KEYS } from '@obs/metrics-standard';
+
+/** The `/metrics` route on the application's own port. */
+export interface MetricsRouteOptions extends ProtectionOptions {
+  /** URL path of the route. Default: `'/metrics'`. */
+  path?: string;
+}
+
+/**
+ * A separate metrics listener (the core's `startMetricsServer`), e.g. on a port only Prometheus
+ * can reach: `host` (default `'127.0.0.1'`), `port` (default 9464; `0` picks a free one, read it
+ * from `fastify.obsMetricsServer`), `path` (default `'/metrics'`) and the protection options.
+ */
+export type MetricsServerOptions = CoreMetricsServerOptions;
+
+/** Options of the plugin that are not the core's. */
+export interface ObsFastifyPluginOptions {
+  /**
+   * The `/metrics` route on the application's port, with the core's protection options (bearer
+   * token, IP allowlist), or `false` for none. The route itself is never counted.
+   * Default: `{ path: '/metrics' }` (open).
+   */
+  metrics?: MetricsRouteOptions | false;
+  /** Also (or instead, with `metrics: false`) serve the metrics on a separate port. Default: none. */
+  metricsServer?: MetricsServerOptions;
+  /**
+   * Route templates (e.g. `'/healthz'`, `'/users/:id'`) whose requests are not counted. For
+   * requests that matched no route, the URL path (without the query) is compared. Default: `[]`.
+   */
+  ignore?: readonly string[];
+  /** How long closing the app waits for in-flight requests before the shutdown callbacks run. Default: 10 000 ms. */
+  shutdownTimeoutMs?: number;
+}
+
+type NoObsOptions = { [K in keyof ObsOptions]?: never };
+
+/**
+ * Options of the @obs/fastify plugin: either an existing `obs` instance, or the core's
+ * {@link ObsOptions} (`service`, …) to create one; plus the plugin's own options.
+ */
+export type ObsFastifyOptions = ObsFastifyPluginOptions & (({ obs: Obs } & NoObsOptions) | (ObsOptions & { obs?: never }));
+
+/** Plugin options as validated. */
+export interface ResolvedOptions {
+  obs: Obs | undefined;
+  obsOptions: ObsOptions | undefined;
+  metrics: (ProtectionOptions & { path: string }) | false;
+  metricsServer: MetricsServerOptions | undefined;
+  ignore: ReadonlySet<string>;
+  shutdownTimeoutMs: number;
+}
+
+const PLUGIN_KEYS = ['obs', 'metrics', 'metricsServer', 'ignore', 'shutdownTimeoutMs'] as const;
+/** Keys Fastify itself reads from `register` options; allowed and not passed on. */
+const FASTIFY_REGISTER_KEYS = ['prefix', 'logLevel', 'logSerializers'] as const;
+const PATH = /^\/\S*$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isObs(value: unknown): value is Obs {
+  return isObject(value) && typeof value.http === 'object' && typeof value.errors === 'object' && typeof value.shutdown === 'function' && typeof value.registry === 'object';
+}
+
+function pick(source: Record<string, unknown>, option: string, allowed: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(source)) {
+    if (!allowed.includes(k)) throw new ObsError('OBS_ERR_INVALID_OPTION', `${option}.${k}`, v, `unknown option; known: ${allowed.join(', ')}`);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function urlPath(option: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !PATH.test(value)) throw new ObsError('OBS_ERR_INVALID_OPTION', option, value, 'expected a URL path starting with "/"');
+  return value;
+}
+
+function protection(source: Record<string, unknown>): ProtectionOptions {
+  const out: Record<string, unknown> = {};
+  for (const k of PROTECTION_OPTION_KEYS) if (source[k] !== undefined) out[k] = source[k];
+  return out as ProtectionOptions;
+}
+
+/**
+ * Validate the plugin options at registration; throws a coded `ObsError` naming the option.
+ * The protection options themselves are validated by the core's `createScrapeGuard` / `startMetricsServer`.
+ */
+export function resolveOptions(input: unknown): ResolvedOptions {
+  if (input === undefined || !isObject(input)) {
+    throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', input, 'register @obs/fastify with { service } or { obs }');
+  }
+  const core: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if ((PLUGIN_KEYS as readonly string[]).includes(k) || (FASTIFY_REGISTER_KEYS as readonly string[]).includes(k)) continue;
+    core[k] = v;
+  }
+  let obs: Obs | undefined;
+  let obsOptions: ObsOptions | undefined;
+  if (input.obs !== undefined) {
+    if (!isObs(input.obs)) throw new ObsError('OBS_ERR_INVALID_OPTION', 'obs', input.obs, 'expected an instance from createObs()');
+    const extra = Object.keys(core);
+    if (extra.length > 0) {
+      const key = extra[0] as string;
+      throw new ObsError('OBS_ERR_INVALID_OPTION', key, core[key], 'pass either an existing `obs` or the options to create one (service, …), not both');
+    }
+    obs = input.obs;
+  } else {
+    // createObs validates these (service name, unknown keys, buckets…) with its own codes.
+    obsOptions = core as unknown as ObsOptions;
+  }
+
+  let metrics: ResolvedOptions['metrics'];
+  if (input.metrics === false) metrics = false;
+  else if (input.metrics === undefined) metrics = { path: '/metrics' };
+  else if (isObject(input.metrics)) {
+    const m = pick(input.metrics, 'metrics', ['path', ...PROTECTION_OPTION_KEYS]);
+    metrics = { ...protection(m), path: urlPath('metrics.path', m.path, '/metrics') };
+  } else throw new ObsError('OBS_ERR_INVALID_OPTION', 'metrics', input.metrics, 'expected { path?, token?, allow?, trustProxyHops? } or false');
+
+  let metricsServer: MetricsServerOptions | undefined;
+  if (input.metricsServer !== undefined) {
+    if (!isObject(input.metricsServer)) throw new ObsError('OBS_ERR_INVALID_OPTION', 'metricsServer', input.metricsServer, 'expected { port?, host?, path?, token?, allow?, trustProxyHops? }');
+    const s = pick(input.metricsServer, 'metricsServer', ['host', 'port', 'path', ...PROTECTION_OPTION_KEYS]);
+    const { port, host } = s;
+    if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535)) {
+      throw new ObsError('OBS_ERR_INVALID_OPTION', 'metricsServer.port', port, 'expected an integer port from 0 to 65535');
+    }
+    if (host !== undefined && (typeof host !== 'string' || host === '')) throw new ObsError('OBS_ERR_INVALID_OPTION', 'metricsServer.host', host, 'expected a host name or address');
+    metricsServer = { ...protection(s), ...(port === undefined ? {} : { port: port as number }), path: urlPath('metricsServer.path', s.path, '/metrics'), ...(host === undefined ? {} : { host: host as string }) };
+  }
+
+  const ignore = new Set<string>();
+  if (input.ignore !== undefined) {
+    if (!Array.isArray(input.ignore)) throw new ObsError('OBS_ERR_INVALID_OPTION', 'ignore', input.ignore, 'expected an array of route templates such as "/healthz"');
+    input.ignore.forEach((p: unknown, i) => {
+      ignore.add(urlPath(`ignore[${i}]`, p, ''));
+    });
+  }
+
+  const t = input.shutdownTimeoutMs;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isInteger(t) || t < 0)) {
+    throw new ObsError('OBS_ERR_INVALID_OPTION', 'shutdownTimeoutMs', t, 'expected an integer number of milliseconds, 0 or more');
+  }
+  return { obs, obsOptions, metrics, metricsServer, ignore, shutdownTimeoutMs: (t as number | undefined) ?? 10_000 };
+}

@@ -1,0 +1,190 @@
+import type { ServerResponse } from 'node:http';
+import { createObs, createScrapeGuard, type Obs, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import fp from 'fastify-plugin';
+import { type ObsFastifyOptions, resolveOptions } from './options.js';
+
+/** Per-request state lives on the raw response under these symbols: no object is built per request. */
+const kStart = Symbol('obs.start');
+const kPath = Symbol('obs.path');
+const kError = Symbol('obs.error');
+
+interface TrackedResponse extends ServerResponse {
+  /** performance.now() at onRequest; -1 once recorded or when the route is not counted. */
+  [kStart]?: number;
+  [kPath]?: string;
+  /** The error Fastify's onError hook saw, counted at close if the response ended as a 5xx. */
+  [kError]?: unknown;
+}
+
+/** The separate metrics listener started by the `metricsServer` option. */
+export interface ObsMetricsServer {
+  /** The port actually bound (useful with `port: 0`). */
+  readonly port: number;
+  /** The metrics URL. */
+  readonly url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The @obs instance recording this app's metrics (registered by `@obs/fastify`). */
+    obs: Obs;
+    /** The separate metrics server, when the `metricsServer` option is set; else `null`. */
+    obsMetricsServer: ObsMetricsServer | null;
+  }
+  interface FastifyContextConfig {
+    /** `false` leaves this route out of the HTTP metrics (health checks, probes). Default: counted. */
+    obs?: boolean;
+  }
+}
+
+function pathOnly(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOptions): Promise<void> {
+  const opts = resolveOptions(options);
+  const obs = opts.obs ?? createObs(opts.obsOptions as NonNullable<typeof opts.obsOptions>);
+  const { ignore } = opts;
+  const hasIgnore = ignore.size > 0;
+  const warner = obs.context.warner;
+  const http = obs.http;
+
+  const fail = (where: string, err: unknown) => {
+    warner.once('OBS_WARN_RECORD_FAILED', `@obs/fastify:${where}`, `@obs/fastify ${where} failed: ${err instanceof Error ? err.message : String(err)}.`);
+  };
+
+  // One listener function per app, bound to the response through `this`: the response's `close`
+  // event comes once for every request, after `finish` when the response completed and alone when
+  // the client went away first (Fastify runs neither onResponse nor onRequestAbort for an aborted
+  // request whose body was already read).
+  function onResponseClose(this: TrackedResponse): void {
+    const error = this[kError];
+    if (error !== undefined) {
+      this[kError] = undefined;
+      try {
+        if (this.statusCode >= 500) obs.errors.record(error);
+      } catch (err) {
+        fail('onError', err);
+      }
+    }
+    const start = this[kStart];
+    if (start === undefined || start < 0) return;
+    this[kStart] = -1;
+    try {
+      const seconds = (performance.now() - start) / 1000;
+      const method = this.req?.method;
+      const path = this[kPath] as string;
+      // `end()` was called: the response is complete (a client leaving during the final flush does
+      // not make it an abort). `writableEnded` rather than `writableFinished`: light-my-request's
+      // in-memory response (app.inject) never reports the latter.
+      if (this.writableEnded) http.finish(method, path, this.statusCode, seconds);
+      else http.abort(method, path, seconds);
+    } catch (err) {
+      fail('onResponse', err);
+    }
+  }
+
+  fastify.decorate('obs', obs);
+  fastify.decorate('obsMetricsServer', null);
+
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    try {
+      const route = request.routeOptions;
+      const template = route.url;
+      let path: string;
+      if (template === undefined) {
+        if (hasIgnore && ignore.has(pathOnly(request.url))) return done();
+        path = UNMATCHED_PATH;
+      } else {
+        if (route.config.obs === false || (hasIgnore && ignore.has(template))) return done();
+        path = template;
+      }
+      const res = reply.raw as TrackedResponse;
+      // A keep-alive connection reuses nothing here: each request has its own ServerResponse.
+      res[kPath] = path;
+      res[kStart] = performance.now();
+      http.start();
+      res.on('close', onResponseClose);
+    } catch (err) {
+      fail('onRequest', err);
+    }
+    done();
+  });
+
+  // onError runs before the error handler picks the status, so the error is kept on the response
+  // and counted when it closes, if it ended as a 5xx: a client mistake (validation, not found,
+  // unauthorized) is not a service error; it shows in http_requests_total{status}.
+  // See docs/decisions/0010-fastify-hooks.md.
+  fastify.addHook('onError', (_request: FastifyRequest, reply: FastifyReply, error: FastifyError, done: HookHandlerDoneFunction) => {
+    try {
+      const res = reply.raw as TrackedResponse;
+      if (res[kError] === undefined && res[kStart] === undefined) {
+        // A route that is not counted: listen for the close only to count the error.
+        res[kStart] = -1;
+        res.on('close', onResponseClose);
+      }
+      res[kError] = error;
+    } catch (err) {
+      fail('onError', err);
+    }
+    done();
+  });
+
+  if (opts.metrics !== false) {
+    const { path, ...protection } = opts.metrics;
+    const guard = createScrapeGuard(protection);
+    fastify.route({
+      method: 'GET',
+      url: path,
+      config: { obs: false },
+      logLevel: 'warn',
+      handler: async (request, reply) => {
+        const verdict = guard.check(request.raw);
+        if (!verdict.ok) {
+          reply.code(verdict.status).headers(verdict.headers).type('text/plain; charset=utf-8');
+          return verdict.reason;
+        }
+        const { contentType, body } = await scrape(obs, request.headers.accept);
+        reply.type(contentType);
+        return body;
+      },
+    });
+  }
+
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  if (opts.metricsServer !== undefined) {
+    metricsServer = await startMetricsServer(obs, opts.metricsServer);
+    fastify.obsMetricsServer = { port: metricsServer.port, url: metricsServer.url };
+  }
+
+  let shutdown: Promise<boolean> | undefined;
+  // preClose runs before Fastify stops the listener: service_up is 0 while in-flight requests drain.
+  fastify.addHook('preClose', (done: HookHandlerDoneFunction) => {
+    shutdown = obs.shutdown({ timeoutMs: opts.shutdownTimeoutMs });
+    done();
+  });
+  // onClose runs after the listener closed: wait for the drain, then close the metrics listener.
+  fastify.addHook('onClose', async () => {
+    await (shutdown ?? obs.shutdown({ timeoutMs: opts.shutdownTimeoutMs }));
+    if (metricsServer !== undefined) await metricsServer.close();
+  });
+}
+
+/**
+ * The @obs Fastify 5 plugin: the whole metrics contract for every route (path = the route
+ * template with the prefixes of encapsulating plugins; unmatched requests under one constant),
+ * `/metrics` on the app (or a separate port), `fastify.obs`, and `service_up` 0 when the app closes.
+ * Opt a route out with `config: { obs: false }`.
+ *
+ * @example
+ * import Fastify from 'fastify';
+ * import obsFastify from '@obs/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(obsFastify, { service: 'checkout-api' });
+ * app.get('/users/:id', async (req) => ({ id: req.params.id }));
+ * app.get('/healthz', { config: { obs: false } }, async () => 'ok');
+ */
+export const obsFastify = fp(obsFastifyPlugin, { name: '@obs/fastify', fastify: '5.x' });
