@@ -1,0 +1,192 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createMetricsHandler, type Obs, type ShutdownOptions, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { type ObsExpressOptions, resolveOptions } from './options.js';
+import { type AppLike, type RouteLike, RouteTemplates } from './route-template.js';
+
+/** Express's `next`, as the middleware sees it (structural: no dependency on @types/express). */
+export type NextFunction = (err?: unknown) => void;
+
+/** A request handler Express accepts (`app.use(handler)`), in Express 4 and 5. */
+export type ObsRequestHandler = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
+
+/** An error-handling middleware Express accepts (`app.use(errorHandler)`), in Express 4 and 5. */
+export type ObsErrorHandler = (err: unknown, req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
+
+/** A handler serving the metrics: mount it as an Express route or use it as a node:http listener. */
+export type ObsMetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The server-like object {@link ObsExpress.close} closes (a node:http / https server). */
+export type ClosableServer = Pick<Server, 'close'> & { closeIdleConnections?: () => void };
+
+/** What {@link createObsExpress} returns. */
+export interface ObsExpress {
+  /** The instrumentation (registry, recorders, `shutdown()`); register domain metrics on it. */
+  readonly obs: Obs;
+  /**
+   * Mount first: `app.use(middleware)`. Counts every request once, under its route template, and
+   * answers `metrics.path` itself unless `metrics: false`.
+   */
+  readonly middleware: ObsRequestHandler;
+  /**
+   * Mount after your routes and before your own error handler: records the error in
+   * `service_errors_total` and passes it on with `next(err)`.
+   */
+  readonly errorHandler: ObsErrorHandler;
+  /** The metrics endpoint with the configured protection, to mount elsewhere (e.g. `adminApp.get('/metrics', metricsHandler)`). */
+  readonly metricsHandler: ObsMetricsHandler;
+  /**
+   * Graceful shutdown: `service_up` becomes 0 at once, in-flight requests drain (up to
+   * `timeoutMs`, default 10 s), then the listener closes. Resolves true when everything drained.
+   */
+  close(server?: ClosableServer, options?: ShutdownOptions): Promise<boolean>;
+}
+
+const STATE = Symbol('obs.express.request');
+const ERROR_SEEN = Symbol('obs.express.error');
+
+interface RequestState {
+  readonly req: IncomingMessage & { route?: RouteLike; app?: AppLike; method?: string };
+  readonly root: AppLike | undefined;
+  readonly pathname: string;
+  readonly started: number;
+  done: boolean;
+}
+
+type InstrumentedResponse = ServerResponse & { [STATE]?: RequestState };
+
+/** The URL path of a request: `originalUrl` (Express keeps it whole) without the query. */
+function pathnameOf(req: IncomingMessage & { originalUrl?: string }): string {
+  const url = req.originalUrl ?? req.url ?? '/';
+  const q = url.indexOf('?');
+  let path = q === -1 ? url : url.slice(0, q);
+  if (path.charCodeAt(0) !== 47) {
+    // absolute-form request target (`GET http://host/path`): keep the path only.
+    const scheme = path.indexOf('://');
+    const slash = scheme === -1 ? -1 : path.indexOf('/', scheme + 3);
+    path = slash === -1 ? '/' : path.slice(slash);
+  }
+  return path;
+}
+
+/**
+ * Instrument an Express 4 or 5 app with the whole @obs contract: two lines give `/metrics`,
+ * request counts and latency under route templates, in-flight requests, errors and `service_up`.
+ * Options are validated now and throw a coded `ObsError`; nothing throws into your app afterwards.
+ *
+ * @example
+ * import express from 'express';
+ * import { createObsExpress } from '@obs/express';
+ *
+ * const app = express();
+ * const o = createObsExpress({ service: 'checkout-api', ignore: ['/healthz'] });
+ * app.use(o.middleware);                       // first
+ * app.get('/users/:id', (req, res) => res.json({ id: req.params.id }));
+ * app.use(o.errorHandler);                     // after the routes, before your error handler
+ * const server = app.listen(3000);
+ * process.once('SIGTERM', () => o.close(server));
+ */
+export function createObsExpress(options: ObsExpressOptions): ObsExpress {
+  const { obs, metricsPath, protection, ignoreExact, ignorePrefixes } = resolveOptions(options);
+  const metricsHandler = createMetricsHandler(obs, protection);
+  const templates = new RouteTemplates();
+  const http = obs.http;
+  const warner = obs.context.warner;
+  const hasPrefixes = ignorePrefixes.length > 0;
+
+  const warn = (where: string, err: unknown) => {
+    warner.once('OBS_WARN_RECORD_FAILED', `express.${where}`, `@obs/express could not record a request (${where}): ${err instanceof Error ? err.message : String(err)}.`);
+  };
+
+  function end(res: InstrumentedResponse, aborted: boolean): void {
+    const state = res[STATE];
+    if (state === undefined || state.done) return;
+    state.done = true;
+    const seconds = (performance.now() - state.started) / 1000;
+    let path: string;
+    try {
+      path = templates.resolve(state.root, state.req.app, state.req.route, state.pathname);
+    } catch (err) {
+      warn('route', err);
+      path = UNMATCHED_PATH;
+    }
+    if (aborted) http.abort(state.req.method, path, seconds);
+    else http.finish(state.req.method, path, res.statusCode, seconds);
+  }
+
+  // Shared listeners (no closure per request): `this` is the response.
+  function onFinish(this: InstrumentedResponse): void {
+    try {
+      end(this, false);
+    } catch (err) {
+      warn('finish', err);
+    }
+  }
+  function onClose(this: InstrumentedResponse): void {
+    try {
+      // 'close' without a completed response: the client went away (counted once, as 499).
+      end(this, !this.writableFinished);
+    } catch (err) {
+      warn('close', err);
+    }
+  }
+
+  const middleware: ObsRequestHandler = (req, res, next) => {
+    let pathname: string;
+    try {
+      pathname = pathnameOf(req);
+      if (pathname === metricsPath) {
+        metricsHandler(req, res);
+        return;
+      }
+      const r = res as InstrumentedResponse;
+      if (r[STATE] !== undefined || ignoreExact.has(pathname) || (hasPrefixes && ignorePrefixes.some((p) => pathname.startsWith(p)))) {
+        next();
+        return;
+      }
+      r[STATE] = {
+        req,
+        root: (req as { app?: AppLike }).app,
+        pathname,
+        started: performance.now(),
+        done: false,
+      };
+      http.start();
+      res.once('finish', onFinish);
+      res.once('close', onClose);
+    } catch (err) {
+      warn('start', err);
+    }
+    next();
+  };
+
+  const errorHandler: ObsErrorHandler = (err, req, _res, next) => {
+    try {
+      const r = req as IncomingMessage & { [ERROR_SEEN]?: unknown };
+      // The same error passing a second errorHandler (a router's and the app's) counts once.
+      if (r[ERROR_SEEN] !== err || err === undefined) {
+        r[ERROR_SEEN] = err;
+        obs.errors.record(err);
+      }
+    } catch (e) {
+      warn('error', e);
+    }
+    next(err);
+  };
+
+  return {
+    obs,
+    middleware,
+    errorHandler,
+    metricsHandler,
+    async close(server, shutdownOptions) {
+      const drained = await obs.shutdown(shutdownOptions);
+      if (server !== undefined) {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections?.();
+        });
+      }
+      return drained;
+    },
+  };
+}
