@@ -1,5 +1,5 @@
 import { createObs, type Obs } from '@obs/metrics-standard';
-import { createWorkerMetrics } from '@obs/worker';
+import { createWorkerMetrics } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { samples, sum } from './helpers.js';
 
@@ -78,7 +78,7 @@ describe('wrap: the handler passes through unchanged', () => {
     const { obs, wm } = setup();
     const handler = {
       prefix: 'hi ',
-      run(msg: { type: string; to: string }) {
+      run(this: { prefix: string }, msg: { type: string; to: string }) {
         return this.prefix + msg.to;
       },
     };
@@ -94,12 +94,13 @@ describe('wrap: the handler passes through unchanged', () => {
   it('adopts a non-native thenable once (a lazy query does not run twice)', async () => {
     const { obs, wm } = setup();
     let runs = 0;
-    const lazy = {
-      then(resolve: (v: number) => void) {
+    // A lazy thenable (like a query builder) does its work each time `then` is called.
+    const lazy: PromiseLike<number> = Object.defineProperty({}, 'then', {
+      value: (resolve: (v: number) => void) => {
         runs++;
         resolve(42);
       },
-    };
+    }) as PromiseLike<number>;
     const wrapped = wm.wrap(() => lazy, { queue: 'emails', task: 'send' });
     expect(await wrapped()).toBe(42);
     expect(runs).toBe(1);
