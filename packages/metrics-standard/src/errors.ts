@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   OBS_ERR_INVALID_TOKEN: 'Pass a non-empty bearer token string of at least 16 characters, or omit the option.',
   OBS_ERR_INVALID_CONFIG: 'Fix the named field of the configuration as the message says.',
   OBS_ERR_ALREADY_REGISTERED: 'Give custom metrics names that are not in the contract and not registered twice.',
+  OBS_ERR_SCRAPE_FAILED: 'Check that the URL answers 200 with a metrics exposition from here: the service is running, the path is right, and pass a bearer token (--token or OBS_CONTRACT_TOKEN) when the endpoint is protected.',
 } as const;
 
 /** A coded @obs error code. */
