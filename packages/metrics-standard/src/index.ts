@@ -21,3 +21,4 @@ export { readCgroupLimits, type CgroupLimits } from './collectors/index.js';
 export { createObs, SDK_NAME, type Obs, type ObsOptions, type ShutdownOptions } from './obs.js';
 export * from './exposition/index.js';
 export { createLogger, type ObsLoggerOptions } from './logger.js';
+export * from './cluster/index.js';

@@ -10,4 +10,4 @@ export {
   type ScrapeRequest,
 } from './protection.js';
 export { scrape, type ScrapeResult } from './scrape.js';
-export { DEFAULT_METRICS_PORT, type MetricsServer, type MetricsServerOptions, startMetricsServer } from './server.js';
+export { DEFAULT_METRICS_PORT, type ListenOptions, type MetricsServer, type MetricsServerOptions, startMetricsServer } from './server.js';
