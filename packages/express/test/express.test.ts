@@ -113,7 +113,7 @@ describe.each([
   });
 
   it('counts N requests to /users/<id> under 50 connections exactly N times, under the template', async () => {
-    const N = 1500;
+    const N = 1000;
     await pool(N, 50, async (i) => {
       const res = await fetch(`${base}/users/${i * 7919}`);
       expect(res.status).toBe(200);
@@ -334,5 +334,39 @@ describe('start-up validation', () => {
     const o = createObsExpress({ service: 'ok', defaultMetrics: false });
     expect(() => createObsExpress({ obs: o.obs, service: 'other' } as never)).toThrow(/OBS_ERR_INVALID_OPTION.*`service`/);
     void o.obs.shutdown({ timeoutMs: 0 });
+  });
+});
+
+describe('Express 5 on router 2.0–2.2 (layers without rawPath)', () => {
+  /** Remove what router 2.3 added, so the templates must come from the match results alone. */
+  function stripRawPaths(router: { stack: Array<{ rawPath?: unknown; handle?: unknown }> }, seen = new Set<unknown>()) {
+    if (seen.has(router)) return;
+    seen.add(router);
+    for (const layer of router.stack) {
+      delete layer.rawPath;
+      const handle = layer.handle as { stack?: unknown } | undefined;
+      if (handle && Array.isArray(handle.stack)) stripRawPaths(handle as never, seen);
+    }
+  }
+
+  it('still gives parameterised and nested mounts their templates', async () => {
+    const o = createObsExpress({ service: 'express-test', defaultMetrics: false });
+    const { app } = buildApp(express5, o);
+    stripRawPaths((app as unknown as { router: never }).router);
+    const server = createServer(app);
+    const base = await listen(server);
+    try {
+      for (const url of ['/users/17/posts/3', '/users/a%20b/posts/4', '/orgs/acme/teams/red/members/ann', '/api/v1/items/5']) {
+        const res = await fetch(`${base}${url}`);
+        expect(res.status, url).toBe(200);
+        await res.arrayBuffer();
+      }
+      const m = await scrape(base);
+      expect(sum(m, REQUESTS, { path: '/users/:uid/posts/:postId' })).toBe(2);
+      expect(sum(m, REQUESTS, { path: '/orgs/:org/teams/:team/members/:member' })).toBe(1);
+      expect(sum(m, REQUESTS, { path: '/api/v1/items/:itemId' })).toBe(1);
+    } finally {
+      await o.close(server);
+    }
   });
 });
