@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Every published package's README has what a user looks for, in this order: a one-line promise,
+// install, the smallest working usage, every option (type and default), compatibility, license.
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const packages = readdirSync(join(root, 'packages'))
+  .map((d) => join(root, 'packages', d))
+  .filter((d) => existsSync(join(d, 'package.json')))
+  .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+  .filter(({ pkg }) => !pkg.private);
+
+/** `## Heading` text (level 2 or 3) → its body, in document order. */
+function sections(markdown: string) {
+  const out: { title: string; body: string }[] = [];
+  let fence = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fence = !fence;
+    const m = !fence && /^#{2,3}\s+(.*)$/.exec(line);
+    if (m) out.push({ title: m[1].trim().toLowerCase(), body: '' });
+    else if (out.length > 0) out[out.length - 1].body += `${line}\n`;
+  }
+  return out;
+}
+
+/** Which required parts `markdown` lacks, named for the package owner. */
+function missingReadmeParts(name: string, markdown: string): string[] {
+  const missing: string[] = [];
+  const [head] = markdown.split(/\n#{2,3}\s/);
+  const promise = head
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#') && !l.startsWith('[![') && !l.startsWith('<'))
+    .join(' ');
+  if (!/^#\s/m.test(head) || promise.length < 20) missing.push('promise (a one-line sentence under the # title)');
+  const all = sections(markdown);
+  const find = (re: RegExp) => all.find((s) => re.test(s.title));
+  const install = find(/install/);
+  if (!install) missing.push('install');
+  else if (!new RegExp(`npm (i|install|add) .*${name.replace('/', '\\/')}`).test(install.body)) {
+    missing.push(`install (no \`npm install ${name}\` command)`);
+  }
+  const usage = find(/usage|quick ?start|getting started|example/);
+  if (!usage) missing.push('usage');
+  else if (!usage.body.includes('```')) missing.push('usage (no code block)');
+  const options = find(/options|api|configuration|reference/);
+  if (!options) missing.push('options');
+  else if (!/default/i.test(options.body + all.filter((s) => /option|api/.test(s.title)).map((s) => s.body).join(''))) {
+    missing.push('options (no defaults stated)');
+  }
+  const compat = find(/compatib|requirements|support/);
+  if (!compat) missing.push('compatibility');
+  else if (!/node/i.test(compat.body)) missing.push('compatibility (Node versions not stated)');
+  const license = find(/licen[cs]e/);
+  if (!license) missing.push('license');
+  else if (!license.body.includes('MIT')) missing.push('license (MIT not stated)');
+  return missing;
+}
+
+describe('package READMEs', () => {
+  it('checker: a README with every part passes; each missing part is named', () => {
+    const good = [
+      '# @obs/x',
+      '',
+      'One metrics contract for every Node service.',
+      '## Install',
+      '```sh\nnpm install @obs/x\n```',
+      '## Usage',
+      '```ts\nimport x from "@obs/x";\n```',
+      '## Options',
+      '| option | type | default |',
+      '## Compatibility',
+      'Node 20, 22 and 24.',
+      '## License',
+      'MIT',
+    ].join('\n');
+    expect(missingReadmeParts('@obs/x', good)).toEqual([]);
+    const bad = good.replace('## Compatibility\nNode 20, 22 and 24.\n', '').replace('MIT', 'see file');
+    expect(missingReadmeParts('@obs/x', bad)).toEqual(['compatibility', 'license (MIT not stated)']);
+  });
+
+  it.each(packages.map(({ dir, pkg }) => [pkg.name as string, dir]))('%s README has every required section', (name, dir) => {
+    const file = join(dir, 'README.md');
+    expect(existsSync(file), `${name}: README.md is missing`).toBe(true);
+    expect(missingReadmeParts(name, readFileSync(file, 'utf8')), `${name}: README.md lacks`).toEqual([]);
+  });
+});
