@@ -22,3 +22,4 @@ export { createObs, SDK_NAME, type Obs, type ObsOptions, type ShutdownOptions } 
 export * from './exposition/index.js';
 export { createLogger, type ObsLoggerOptions } from './logger.js';
 export * from './cluster/index.js';
+export { checkContract, formatReport, ScrapeError, type CheckInput, type CheckOptions, type CheckProfile, type CheckResult, type RuleResult } from './checker/index.js';
