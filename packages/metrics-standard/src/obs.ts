@@ -181,6 +181,15 @@ export function createObs(options: ObsOptions): Obs {
   };
   if (captureProcessErrors) process.on('uncaughtExceptionMonitor', processListener);
 
+  /** A coded start-up error instead of prom-client's plain one when the name is taken. */
+  const unregistered = <D extends MetricDefinition>(definition: D): D => {
+    const name = (definition as MetricDefinition | undefined)?.name;
+    if (typeof name === 'string' && registry.getSingleMetric(name) !== undefined) {
+      throw new ObsError('OBS_ERR_ALREADY_REGISTERED', 'definition.name', name, 'this instance already has a metric of that name; create each instrument once and keep it');
+    }
+    return definition;
+  };
+
   const shutdownHooks: Array<() => void | Promise<void>> = [];
   let shuttingDown = false;
   let shutdownPromise: Promise<boolean> | undefined;
@@ -199,9 +208,9 @@ export function createObs(options: ObsOptions): Obs {
     get shuttingDown() {
       return shuttingDown;
     },
-    counter: (definition, o) => new ObsCounter(definition, ctx, o),
-    gauge: (definition, o) => new ObsGauge(definition, ctx, o),
-    histogram: (definition, o) => new ObsHistogram(definition, ctx, o),
+    counter: (definition, o) => new ObsCounter(unregistered(definition), ctx, o),
+    gauge: (definition, o) => new ObsGauge(unregistered(definition), ctx, o),
+    histogram: (definition, o) => new ObsHistogram(unregistered(definition), ctx, o),
     onShutdown(fn) {
       shutdownHooks.push(fn);
     },

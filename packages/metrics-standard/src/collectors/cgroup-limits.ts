@@ -72,13 +72,16 @@ export function readCgroupLimits(root = '/sys/fs/cgroup', procSelfCgroup = '/pro
     }
     return limits;
   }
-  const v1Dir = (controller: string, file: string) => {
+  // The controller's mount directory (`cpu` is often only mounted as `cpu,cpuacct`), then the
+  // process's own cgroup below it, then the mount root (what a container sees of its own cgroup).
+  const v1Dir = (controller: string, mount: string, file: string) => {
     const own = v1.get(controller);
-    return [...(own && own !== '/' ? [join(root, controller, own, file)] : []), join(root, controller, file)];
+    return [...(own && own !== '/' ? [join(root, mount, own, file)] : []), join(root, mount, file)];
   };
-  const memLimit = firstExisting(v1Dir('memory', 'memory.limit_in_bytes'));
-  const quota = firstExisting(v1Dir('cpu', 'cpu.cfs_quota_us')) ?? firstExisting(v1Dir('cpu,cpuacct', 'cpu.cfs_quota_us'));
-  const period = firstExisting(v1Dir('cpu', 'cpu.cfs_period_us')) ?? firstExisting(v1Dir('cpu,cpuacct', 'cpu.cfs_period_us'));
+  const v1Cpu = (file: string) => firstExisting(v1Dir('cpu', 'cpu', file)) ?? firstExisting(v1Dir('cpu', 'cpu,cpuacct', file));
+  const memLimit = firstExisting(v1Dir('memory', 'memory', 'memory.limit_in_bytes'));
+  const quota = v1Cpu('cpu.cfs_quota_us');
+  const period = v1Cpu('cpu.cfs_period_us');
   if (memLimit !== undefined || quota !== undefined) {
     limits.version = 1;
     const m = Number(memLimit);
