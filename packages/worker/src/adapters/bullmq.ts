@@ -11,7 +11,7 @@ export interface BullMQWorkerOptions<D = unknown, R = unknown, N extends string 
   task?: (job: Job<D, R, N>) => string;
   /** Count the worker's `error` events (e.g. a lost Redis connection) in `service_errors_total{type}`. Default: true. */
   recordErrors?: boolean;
-  /** Close the worker (`worker.close()`, which lets active jobs finish) when `shutdown()` is called. Default: true. */
+  /** Close the worker when `shutdown()` is called: `worker.close()` (active jobs finish first), or `worker.close(true)` when none is running. Default: true. */
   closeOnShutdown?: boolean;
 }
 
@@ -123,8 +123,10 @@ export function instrumentBullMQWorker<D, R, N extends string>(
   if (recordErrors) worker.on('error', onError);
   let attached = true;
   if (options.closeOnShutdown ?? true) {
+    // With jobs running, close() lets them finish (their outcomes are counted). With none, close
+    // at once (force): a graceful close waits for Redis, which hangs shutdown while Redis is away.
     wm.onClose(async () => {
-      if (attached) await worker.close();
+      if (attached) await worker.close(runs.size === 0);
     });
   }
 
