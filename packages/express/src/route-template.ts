@@ -118,7 +118,7 @@ function templateOf(registered: unknown): string | undefined {
 // Express 4 (path-to-regexp 0.1) compiles a static mount '/api' to /^\/api\/?(?=\/|$)/i (older
 // versions escape '/', 0.1.12+ do not). Recover the literal so case variants of the URL share one
 // template.
-const STATIC_MOUNT_V4 = /^\^((?:\\?\/(?:[A-Za-z0-9_~!$&'=@,;-]|\\\.)+)+)\\?\/\?\(\?=\\?\/\|\$\)$/;
+const STATIC_MOUNT_V4 = /^\^((?:\\?\/(?:[A-Za-z0-9_~!$&'=@,;:?-]|\\\.)+)+)\\?\/\?\(\?=\\?\/\|\$\)$/;
 
 /** A template that does not depend on the URL, or undefined when it has to be derived per request. */
 function staticTemplate(layer: LayerLike, isRoute: boolean): string | undefined {
@@ -129,11 +129,30 @@ function staticTemplate(layer: LayerLike, isRoute: boolean): string | undefined 
   if (layer.slash === true || layer.regexp?.fast_slash === true) return '';
   if (typeof layer.rawPath === 'string') return trimSlashes(layer.rawPath);
   if (layer.rawPath instanceof RegExp) return String(layer.rawPath);
-  if (layer.regexp !== undefined && (layer.keys?.length ?? 0) === 0) {
-    const m = STATIC_MOUNT_V4.exec(layer.regexp.source);
-    if (m?.[1] !== undefined) return trimSlashes(m[1].replace(/\\(.)/g, '$1'));
-  }
+  if (layer.regexp !== undefined) return decompileV4(layer.regexp.source, layer.keys ?? []);
   return undefined;
+}
+
+// path-to-regexp 0.1 turns `/:name` into `(?:/([^/]+?))` (older versions escape the slashes) and
+// `/:name?` into the same followed by `?`.
+const PARAM_V4 = /\(\?:(\\?\/)?\(\[\^\\?\/\]\+\?\)\)(\?)?/g;
+
+/**
+ * Express 4: the mount path a layer was registered with, read back from its compiled regexp when
+ * it uses only literal segments and plain `:params`; undefined for anything else (custom
+ * parameter patterns, `*`, arrays, RegExp mounts), which is then derived per request.
+ */
+function decompileV4(source: string, keys: ReadonlyArray<{ name: string | number }>): string | undefined {
+  let k = 0;
+  let failed = false;
+  const replaced = source.replace(PARAM_V4, (_m, slash: string | undefined, optional: string | undefined) => {
+    const key = keys[k++];
+    if (key === undefined || typeof key.name === 'number') failed = true;
+    return `${slash ? '/' : ''}:${String(key?.name)}${optional ?? ''}`;
+  });
+  if (failed || k !== keys.length) return undefined;
+  const m = STATIC_MOUNT_V4.exec(replaced);
+  return m?.[1] === undefined ? undefined : trimSlashes(m[1].replace(/\\(.)/g, '$1'));
 }
 
 const withIndices = new WeakMap<RegExp, RegExp>();

@@ -135,6 +135,7 @@ describe.each([
       ['/api/v1', '/api/v1'],
       ['/users/17/posts/3', '/users/:uid/posts/:postId'],
       ['/users/18/posts/4', '/users/:uid/posts/:postId'],
+      ['/USERS/19/Posts/5', '/users/:uid/posts/:postId'],
       ['/orgs/acme/teams/red/members/ann', '/orgs/:org/teams/:team/members/:member'],
       ['/orgs/beta/teams/blue/members/bob', '/orgs/:org/teams/:team/members/:member'],
       ['/admin/stats/cpu', '/admin/stats/:key'],
@@ -154,7 +155,7 @@ describe.each([
     for (const [template, count] of expected) expect(sum(m, REQUESTS, { path: template, status: '200' }), template).toBe(count);
     expect(sum(m, REQUESTS, { path: '/orders', method: 'POST', status: '201' })).toBe(1);
     const paths = labelValues(m, REQUESTS, 'path');
-    for (const raw of ['acme', 'red', '/users/17', '/admin/stats/cpu', '/API']) expect([...paths].some((p) => p.includes(raw)), raw).toBe(false);
+    for (const raw of ['acme', 'red', '/users/17', '/admin/stats/cpu', '/API', 'USERS', 'Posts']) expect([...paths].some((p) => p.includes(raw)), raw).toBe(false);
   });
 
   it('puts 5 000 distinct unmatched URLs under one unmatched path value', async () => {
