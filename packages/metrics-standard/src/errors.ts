@@ -8,7 +8,7 @@ export const ERROR_CODES = {
   OBS_ERR_INVALID_LABEL: 'Label names match ^[a-zA-Z_][a-zA-Z0-9_]*$, do not start with __, and must not clash with contract labels.',
   OBS_ERR_INVALID_BUCKETS: 'Pass ascending, finite, positive bucket bounds that keep the bounds the alerts need (1 s for HTTP, 60 s for tasks).',
   OBS_ERR_INVALID_CIDR: 'Write allowlist entries as an IP address or CIDR, e.g. "10.0.0.0/8", "192.168.1.7", "fd00::/8".',
-  OBS_ERR_INVALID_TOKEN: 'Pass a non-empty bearer token string of at least 16 characters, or omit the option.',
+  OBS_ERR_INVALID_TOKEN: 'Pass a bearer token of at least 16 printable ASCII characters without spaces (e.g. the output of `openssl rand -hex 32`), or omit the option.',
   OBS_ERR_INVALID_CONFIG: 'Fix the named field of the configuration as the message says.',
   OBS_ERR_ALREADY_REGISTERED: 'Give custom metrics names that are not in the contract and not registered twice.',
   OBS_ERR_SCRAPE_FAILED: 'Check that the URL answers 200 with a metrics exposition from here: the service is running, the path is right, and pass a bearer token (--token or OBS_CONTRACT_TOKEN) when the endpoint is protected.',
@@ -16,6 +16,34 @@ export const ERROR_CODES = {
 
 /** A coded @obs error code. */
 export type ObsErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * What each start-up error means: the "meaning" column of `docs/errors.md` (the fix is the
+ * {@link ERROR_CODES} text). A test fails when a code has no meaning here.
+ */
+export const ERROR_MEANINGS: Partial<Record<ObsErrorCode, string>> = {
+  OBS_ERR_INVALID_SERVICE_NAME: 'The `service` option is missing or is not a label-safe slug, so it cannot be the `service` label of every series.',
+  OBS_ERR_INVALID_OPTION: 'An option has the wrong type or range, or is not an option at all (a typo must not pass silently).',
+  OBS_ERR_INVALID_LABEL: 'A constant label name is not a valid Prometheus label name, or it would overwrite a contract label.',
+  OBS_ERR_INVALID_BUCKETS: 'A histogram bucket override is not a usable list of bounds, or drops a bound the shipped alerts compare against.',
+  OBS_ERR_INVALID_CIDR: 'An entry of the `allow` list of a metrics endpoint is not an IP address or CIDR (or the list is empty).',
+  OBS_ERR_INVALID_TOKEN: 'The bearer token protecting a metrics endpoint is not a string of at least 16 printable characters without spaces.',
+  OBS_ERR_INVALID_CONFIG: 'A configuration file or object (dashboards, rules, checker) has an invalid field.',
+  OBS_ERR_ALREADY_REGISTERED: 'A metric of this name is already registered on this instance (contract metrics are registered by `createObs`).',
+  OBS_ERR_SCRAPE_FAILED: 'The contract checker could not read a metrics exposition from the URL it was given.',
+};
+
+/**
+ * How to fix what each warning reports: the "how to fix" column of `docs/errors.md` (the meaning
+ * is the {@link WARNING_CODES} text).
+ */
+export const WARNING_FIXES: Partial<Record<ObsWarningCode, string>> = {
+  OBS_WARN_CARDINALITY_CAP: 'Record route templates and bounded values only (never ids, URLs or user input as label values); raise `maxSeriesPerMetric` only when the values really are bounded.',
+  OBS_WARN_ERROR_TYPE_CAP: 'Give errors a stable `code` or `name` (not a message) so that types stay few; raise `maxErrorTypes` when you really have more kinds.',
+  OBS_WARN_RECORD_FAILED: 'Read the message for the cause (usually a non-numeric value passed to inc/set/observe) and fix the call site.',
+  OBS_WARN_COLLECT_FAILED: 'Make the named collect callback (or registry metric) handle its own failures; the message names it and the error it threw.',
+  OBS_WARN_QUEUE_SIZE_FAILED: 'Check the connection of the queue adapter (e.g. Redis for BullMQ) and its timeout; the series come back on the next successful scrape.',
+};
 
 /** Warning codes emitted (once each) at record or scrape time instead of throwing into the host. */
 export const WARNING_CODES = {

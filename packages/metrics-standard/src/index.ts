@@ -1,5 +1,5 @@
 export * from './definitions/index.js';
-export { ERROR_CODES, WARNING_CODES, ObsError, type ObsErrorCode, type ObsWarningCode } from './errors.js';
+export { ERROR_CODES, ERROR_MEANINGS, WARNING_CODES, WARNING_FIXES, ObsError, type ObsErrorCode, type ObsWarningCode } from './errors.js';
 export { defaultWarningHandler, Warner, type WarningHandler } from './warnings.js';
 export { DEFAULT_MAX_SERIES_PER_METRIC, SeriesGuard } from './cardinality.js';
 export {
