@@ -125,6 +125,25 @@ describe('instrumentBullMQWorker', () => {
     expect(await sum(s, 'worker_tasks_total', { queue: name, status: 'failure' })).toBe(0); // index 0..3: all succeed
     expect(await sum(s, 'worker_tasks_in_progress', { queue: name })).toBe(0);
   });
+
+  it('a repeated outcome event for the same job object counts nothing', async () => {
+    const obs = newObs();
+    const name = queueName('dupes');
+    const { queue, worker } = start(name, 2);
+    instrumentBullMQWorker(obs, worker);
+    const seen: unknown[] = [];
+    worker.on('completed', (job) => seen.push(job));
+    await queue.add('send', { index: 0 });
+    await eventually(
+      () => seen.length === 1,
+      () => `completed events: ${seen.length}`,
+    );
+    worker.emit('completed', seen[0] as never, 'again', 'active');
+    worker.emit('failed', seen[0] as never, new Error('late'), 'active');
+    const s = await scrapeAll(obs);
+    expect(await sum(s, 'worker_tasks_total', { queue: name })).toBe(1);
+    expect(await sum(s, 'worker_tasks_in_progress', { queue: name })).toBe(0);
+  });
 });
 
 describe('instrumentBullMQQueue', () => {

@@ -82,6 +82,8 @@ export function instrumentBullMQWorker<D, R, N extends string>(
   // Keyed by the Job object: BullMQ passes the same instance to `active` and to the outcome event,
   // and a job id can be in flight twice (a stalled job picked up again while the old run ends).
   const runs = new Map<Job<D, R, N>, TaskRun>();
+  // Job objects whose outcome was counted: a second outcome event for the same object counts nothing.
+  const ended = new WeakSet<Job<D, R, N>>();
   wm.declareQueue(queue);
 
   const onActive = (job: Job<D, R, N>) => {
@@ -89,6 +91,10 @@ export function instrumentBullMQWorker<D, R, N extends string>(
     runs.set(job, wm.begin({ queue, task: taskName(job) }));
   };
   const finish = (job: Job<D, R, N> | undefined, error: Error | undefined, failed: boolean) => {
+    if (job) {
+      if (ended.has(job)) return;
+      ended.add(job);
+    }
     let run = job ? runs.get(job) : undefined;
     const ownClock = run !== undefined;
     if (job && run) runs.delete(job);
