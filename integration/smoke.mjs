@@ -53,7 +53,11 @@ if (!args['no-build']) {
   log('building the packages (turbo, under /tmp/obs-build.lock)');
   const turbo = ['npx', 'turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only'];
   const [cmd, ...rest] = hasCommand('flock') ? ['flock', '/tmp/obs-build.lock', ...turbo] : turbo;
-  sh(cmd, rest, { cwd: root, stdio: 'inherit' });
+  const res = spawnSync(cmd, rest, { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) {
+    console.log(`\nsmoke: the build failed (exit ${res.status}); fix it, or run with --no-build against the current dist/`);
+    process.exit(1);
+  }
 }
 
 // ------------------------------------------------------------------------------------ manifests
@@ -76,11 +80,10 @@ mkdirSync(tarballs);
 mkdirSync(project);
 let exitCode = 1;
 try {
-  const packed = JSON.parse(
-    sh('npm', ['pack', '--json', '--pack-destination', tarballs, ...packages.flatMap(({ dir }) => ['-w', dir])], {
-      cwd: root,
-    }),
-  );
+  // Under the build lock too: another engineer's tsup run cleans dist/ while it builds.
+  const pack = ['npm', 'pack', '--json', '--pack-destination', tarballs, ...packages.flatMap(({ dir }) => ['-w', dir])];
+  const [packCmd, ...packArgs] = hasCommand('flock') ? ['flock', '/tmp/obs-build.lock', ...pack] : pack;
+  const packed = JSON.parse(sh(packCmd, packArgs, { cwd: root }));
   log(`packed ${packed.length} tarballs into ${tarballs}`);
 
   // ---------------------------------------------------------------------------------- install
@@ -183,9 +186,15 @@ function typecheck(names) {
   // only checks resolution, to keep the run short.
   const common = { strict: true, noEmit: true, types: ['node'], target: 'es2022' };
   const configs = {
-    'tsconfig.node16.json': {
+    // ESM and CJS in separate programs, as a user has one or the other: together, the two copies of
+    // a declaration merge (e.g. `FastifyInstance.obs`) would clash in a way no real project sees.
+    'tsconfig.node16-esm.json': {
       compilerOptions: { ...common, skipLibCheck: false, module: 'node16', moduleResolution: 'node16' },
-      files: ['types/esm.mts', 'types/cjs.cts'],
+      files: ['types/esm.mts'],
+    },
+    'tsconfig.node16-cjs.json': {
+      compilerOptions: { ...common, skipLibCheck: false, module: 'node16', moduleResolution: 'node16' },
+      files: ['types/cjs.cts'],
     },
     'tsconfig.bundler.json': {
       compilerOptions: { ...common, skipLibCheck: true, module: 'esnext', moduleResolution: 'bundler' },

@@ -41,7 +41,7 @@ function missingReadmeParts(name: string, markdown: string): string[] {
   else if (!new RegExp(`npm (i|install|add) .*${name.replace('/', '\\/')}`).test(install.body)) {
     missing.push(`install (no \`npm install ${name}\` command)`);
   }
-  const usage = find(/usage|quick ?start|getting started|example/);
+  const usage = find(/\buse\b|usage|quick ?start|getting started|example/);
   if (!usage) missing.push('usage');
   else if (!usage.body.includes('```')) missing.push('usage (no code block)');
   const options = find(/options|api|configuration|reference/);
