@@ -1,0 +1,362 @@
+/**
+ * The generator's configuration: the typed input (`defineConfig`), the defaults, validation into a
+ * {@link ResolvedConfig} (every field filled, coded errors naming the field), and loading a config
+ * file (JSON, JavaScript, or TypeScript through esbuild).
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type MetricDefinition, type MetricType, ObsError } from '@obs/metrics-standard';
+import { MATCHER_LIST } from './promql/index.js';
+import {
+  type AlertOverride,
+  type DomainAlert,
+  type PackName,
+  type ResolvedRulesConfig,
+  type RulesConfigInput,
+  resolveRulesConfig,
+} from './rules/index.js';
+
+export type { AlertOverride, DomainAlert, PackName };
+
+/** A panel for a domain metric on the Service dashboard's "Domain" row. */
+export interface DomainPanel {
+  /** The name of a metric in `domain.metrics`. */
+  metric: string;
+  /** Panel title; defaults to the metric's help text's first words. */
+  title?: string;
+  /** How series are combined per service (default `sum`). */
+  aggregation?: 'sum' | 'avg' | 'max' | 'min';
+  /** Show the per-second rate (default: true for counters, not allowed for gauges). */
+  rate?: boolean;
+}
+
+/**
+ * A team's own metric as written in the config: a {@link MetricDefinition} where only `name`,
+ * `type` and `help` are required (`unit` defaults to `''`, `labels` to `['service']`, `group` to
+ * `'domain'`).
+ */
+export type DomainMetricInput = Pick<MetricDefinition, 'name' | 'type' | 'help'> & Partial<Omit<MetricDefinition, 'name' | 'type' | 'help'>>;
+
+/** Alertmanager receivers and timings (secrets are read from files or environment variables). */
+export interface AlertmanagerConfigInput {
+  slack?: { channel: string; apiUrlFile?: string; apiUrlEnv?: string };
+  email?: { to: string; from: string; smarthost: string; authPasswordFile?: string };
+  webhook?: { url: string };
+  groupWait?: string;
+  groupInterval?: string;
+  repeatInterval?: string;
+}
+
+/**
+ * What a user writes in `obs-dashboards.config.ts` (every field optional). Pass it through
+ * {@link defineConfig} for editor completion.
+ */
+export interface ObsDashboardsConfig {
+  /** Grafana datasource used by provisioning (dashboards always use a `datasource` variable). */
+  datasource?: { uid?: string; name?: string };
+  /** Extra label matchers added to every selector of a family, e.g. `env="prod"`. */
+  selectors?: { service?: string; host?: string; kubernetes?: string };
+  /** Prometheus scrape interval; also the Grafana datasource `timeInterval`. */
+  scrapeInterval?: string;
+  /** Prometheus rule evaluation interval. */
+  evaluationInterval?: string;
+  /** Base of every alert's `runbook_url`. */
+  runbookBaseUrl?: string;
+  /** Turn packs (rule file + dashboard) off. */
+  packs?: Partial<Record<PackName, boolean>>;
+  /** Per-alert overrides: threshold, for, severity, enabled, minRate (ratio alerts). */
+  alerts?: Record<string, AlertOverride>;
+  /** SLO objectives for the burn-rate alerts, or `false` to turn them off. */
+  slo?: RulesConfigInput['slo'];
+  /** A team's own metrics, with their panels and alerts. */
+  domain?: { metrics?: readonly DomainMetricInput[]; panels?: readonly DomainPanel[]; alerts?: readonly DomainAlert[] };
+  /** Kubernetes manifests: namespace and labels. */
+  kubernetes?: { namespace?: string; ruleLabels?: Record<string, string>; dashboardLabels?: Record<string, string> };
+  /** Alertmanager receivers and timings. */
+  alertmanager?: AlertmanagerConfigInput;
+  /** Grafana folder the provisioned dashboards land in. */
+  grafana?: { folder?: string };
+}
+
+/** The configuration with every default filled in; what the builders read. */
+export interface ResolvedConfig {
+  datasource: { uid: string; name: string };
+  selectors: { service: string; host: string; kubernetes: string };
+  scrapeInterval: string;
+  evaluationInterval: string;
+  domain: { metrics: MetricDefinition[]; panels: Required<DomainPanel>[]; alerts: DomainAlert[] };
+  kubernetes: { namespace: string; ruleLabels: Record<string, string>; dashboardLabels: Record<string, string> };
+  alertmanager: AlertmanagerConfigInput & { groupWait: string; groupInterval: string; repeatInterval: string };
+  grafana: { folder: string };
+  /** Alerts, SLOs, packs, domain alerts and runbook base, resolved by the rules module. */
+  rules: ResolvedRulesConfig;
+}
+
+/** Defaults of every field of {@link ObsDashboardsConfig} that this module resolves. */
+export const CONFIG_DEFAULTS = {
+  datasource: { uid: 'prometheus', name: 'Prometheus' },
+  selectors: { service: '', host: '', kubernetes: '' },
+  scrapeInterval: '15s',
+  evaluationInterval: '15s',
+  kubernetes: {
+    namespace: 'monitoring',
+    ruleLabels: { release: 'kube-prometheus-stack' },
+    dashboardLabels: { grafana_dashboard: '1' },
+  },
+  alertmanager: { groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
+  grafana: { folder: 'Observability' },
+} as const;
+
+/**
+ * Types a configuration object; returns it unchanged.
+ *
+ * @example
+ * // obs-dashboards.config.ts
+ * import { defineConfig } from '@obs/dashboards';
+ * export default defineConfig({ selectors: { service: 'env="prod"' }, alerts: { HighAPILatency: { threshold: 0.5 } } });
+ */
+export function defineConfig(config: ObsDashboardsConfig): ObsDashboardsConfig {
+  return config;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers: each failure is OBS_ERR_INVALID_CONFIG naming the dotted field path.
+
+type Raw = Record<string, unknown>;
+
+function fail(path: string, received: unknown, detail: string): never {
+  throw new ObsError('OBS_ERR_INVALID_CONFIG', path, received, detail);
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Rejects unknown keys, suggesting the closest known one (`threshhold` → `threshold`). */
+export function checkKeys(path: string, value: unknown, known: readonly string[]): Raw {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path || 'config', value, 'expected an object');
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const best = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0];
+    const hint = best !== undefined && distance(key, best) <= 3 ? `; did you mean \`${best}\`?` : '';
+    fail(path ? `${path}.${key}` : key, (value as Raw)[key], `unknown field${hint} Known fields: ${known.join(', ')}`);
+  }
+  return value as Raw;
+}
+
+function str(path: string, value: unknown, fallback: string, pattern?: RegExp, what?: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') fail(path, value, 'expected a string');
+  if (pattern && !pattern.test(value)) fail(path, value, `expected ${what ?? pattern.source}`);
+  return value;
+}
+
+const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function duration(path: string, value: unknown, fallback: string): string {
+  return str(path, value, fallback, DURATION, 'a Prometheus duration such as "15s" or "1m"');
+}
+
+function labels(path: string, value: unknown, fallback: Record<string, string>): Record<string, string> {
+  if (value === undefined) return { ...fallback };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, value, 'expected an object of label name → string');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k)) fail(`${path}.${k}`, k, 'not a Kubernetes label name');
+    if (typeof v !== 'string') fail(`${path}.${k}`, v, 'expected a string label value');
+    out[k] = v;
+  }
+  return out;
+}
+
+const METRIC_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
+
+function domainMetric(path: string, value: unknown): MetricDefinition {
+  const raw = checkKeys(path, value, ['name', 'type', 'help', 'unit', 'labels', 'buckets', 'requiredBuckets', 'aggregator', 'group', 'optional']);
+  const name = str(`${path}.name`, raw.name, '', METRIC_NAME, 'a Prometheus metric name');
+  if (name === '') fail(`${path}.name`, raw.name, 'required');
+  const type = raw.type as MetricType;
+  if (!METRIC_TYPES.includes(type)) fail(`${path}.type`, raw.type, `expected one of ${METRIC_TYPES.join(', ')}`);
+  if ((type === 'summary' || type === 'untyped')) fail(`${path}.type`, raw.type, 'domain panels support counter, gauge and histogram');
+  if (type === 'counter' && !name.endsWith('_total')) fail(`${path}.name`, name, 'a counter name ends in _total');
+  const labelList = raw.labels === undefined ? ['service'] : raw.labels;
+  if (!Array.isArray(labelList) || labelList.some((l) => typeof l !== 'string' || !LABEL_NAME.test(l))) {
+    fail(`${path}.labels`, raw.labels, 'expected an array of label names');
+  }
+  return {
+    ...(raw as object),
+    name,
+    type,
+    help: str(`${path}.help`, raw.help, name),
+    unit: str(`${path}.unit`, raw.unit, ''),
+    labels: labelList as string[],
+    group: str(`${path}.group`, raw.group, 'domain'),
+  } as MetricDefinition;
+}
+
+function domainPanel(path: string, value: unknown, metrics: readonly MetricDefinition[]): Required<DomainPanel> {
+  const raw = checkKeys(path, value, ['metric', 'title', 'aggregation', 'rate']);
+  const def = metrics.find((m) => m.name === raw.metric);
+  if (!def) fail(`${path}.metric`, raw.metric, `not a metric of domain.metrics (${metrics.map((m) => m.name).join(', ') || 'none'})`);
+  const aggregation = raw.aggregation ?? 'sum';
+  if (!['sum', 'avg', 'max', 'min'].includes(aggregation as string)) fail(`${path}.aggregation`, raw.aggregation, 'expected sum, avg, max or min');
+  if (raw.rate !== undefined && typeof raw.rate !== 'boolean') fail(`${path}.rate`, raw.rate, 'expected a boolean');
+  const rate = (raw.rate as boolean | undefined) ?? def.type === 'counter';
+  if (rate && def.type === 'gauge') fail(`${path}.rate`, raw.rate, `${def.name} is a gauge: rate() only applies to counters`);
+  if (!rate && def.type === 'counter') fail(`${path}.rate`, raw.rate, `${def.name} is a counter: show its rate`);
+  return {
+    metric: def.name,
+    title: str(`${path}.title`, raw.title, def.help.replace(/\.$/, '')),
+    aggregation: aggregation as Required<DomainPanel>['aggregation'],
+    rate,
+  };
+}
+
+/**
+ * Validates a configuration and fills every default. Throws `ObsError` with code
+ * `OBS_ERR_INVALID_CONFIG` naming the dotted field path (e.g. `alerts.HighAPILatency.threshhold`).
+ *
+ * @example
+ * const cfg = resolveConfig({ scrapeInterval: '30s' });
+ * cfg.selectors.service; // ''
+ */
+export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): ResolvedConfig {
+  const raw = checkKeys('', input ?? {}, [
+    'datasource',
+    'selectors',
+    'scrapeInterval',
+    'evaluationInterval',
+    'runbookBaseUrl',
+    'packs',
+    'alerts',
+    'slo',
+    'domain',
+    'kubernetes',
+    'alertmanager',
+    'grafana',
+  ]);
+  const ds = checkKeys('datasource', raw.datasource ?? {}, ['uid', 'name']);
+  const sel = checkKeys('selectors', raw.selectors ?? {}, ['service', 'host', 'kubernetes']);
+  const matchers = (key: 'service' | 'host' | 'kubernetes') => {
+    const v = str(`selectors.${key}`, sel[key], '').trim();
+    if (v !== '' && !MATCHER_LIST.test(v)) fail(`selectors.${key}`, sel[key], 'expected label matchers such as env="prod", cluster=~"eu-.*"');
+    return v;
+  };
+  const dom = checkKeys('domain', raw.domain ?? {}, ['metrics', 'panels', 'alerts']);
+  if (dom.metrics !== undefined && !Array.isArray(dom.metrics)) fail('domain.metrics', dom.metrics, 'expected an array of metric definitions');
+  const metrics = ((dom.metrics as unknown[] | undefined) ?? []).map((m, i) => domainMetric(`domain.metrics.${i}`, m));
+  const seen = new Set<string>();
+  for (const [i, m] of metrics.entries()) {
+    if (seen.has(m.name)) fail(`domain.metrics.${i}.name`, m.name, 'defined twice');
+    seen.add(m.name);
+  }
+  if (dom.panels !== undefined && !Array.isArray(dom.panels)) fail('domain.panels', dom.panels, 'expected an array');
+  const panels =
+    dom.panels === undefined
+      ? metrics.map((m, i) => domainPanel(`domain.metrics.${i}`, { metric: m.name }, metrics))
+      : (dom.panels as unknown[]).map((p, i) => domainPanel(`domain.panels.${i}`, p, metrics));
+  const k8s = checkKeys('kubernetes', raw.kubernetes ?? {}, ['namespace', 'ruleLabels', 'dashboardLabels']);
+  const am = checkKeys('alertmanager', raw.alertmanager ?? {}, ['slack', 'email', 'webhook', 'groupWait', 'groupInterval', 'repeatInterval']);
+  const alertmanager: ResolvedConfig['alertmanager'] = {
+    groupWait: duration('alertmanager.groupWait', am.groupWait, CONFIG_DEFAULTS.alertmanager.groupWait),
+    groupInterval: duration('alertmanager.groupInterval', am.groupInterval, CONFIG_DEFAULTS.alertmanager.groupInterval),
+    repeatInterval: duration('alertmanager.repeatInterval', am.repeatInterval, CONFIG_DEFAULTS.alertmanager.repeatInterval),
+  };
+  if (am.slack !== undefined) {
+    const s = checkKeys('alertmanager.slack', am.slack, ['channel', 'apiUrlFile', 'apiUrlEnv']);
+    const channel = str('alertmanager.slack.channel', s.channel, '');
+    if (channel === '') fail('alertmanager.slack.channel', s.channel, 'required, e.g. "#alerts"');
+    const apiUrlFile = s.apiUrlFile === undefined ? undefined : str('alertmanager.slack.apiUrlFile', s.apiUrlFile, '');
+    const apiUrlEnv = s.apiUrlEnv === undefined ? undefined : str('alertmanager.slack.apiUrlEnv', s.apiUrlEnv, '', /^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+    if (apiUrlFile === undefined && apiUrlEnv === undefined) fail('alertmanager.slack.apiUrlFile', undefined, 'set apiUrlFile or apiUrlEnv: the webhook URL is a secret and is never written in the config');
+    alertmanager.slack = { channel, ...(apiUrlFile !== undefined && { apiUrlFile }), ...(apiUrlEnv !== undefined && { apiUrlEnv }) };
+  }
+  if (am.email !== undefined) {
+    const e = checkKeys('alertmanager.email', am.email, ['to', 'from', 'smarthost', 'authPasswordFile']);
+    const need = (k: 'to' | 'from' | 'smarthost') => {
+      const v = str(`alertmanager.email.${k}`, e[k], '');
+      if (v === '') fail(`alertmanager.email.${k}`, e[k], 'required');
+      return v;
+    };
+    const authPasswordFile = e.authPasswordFile === undefined ? undefined : str('alertmanager.email.authPasswordFile', e.authPasswordFile, '');
+    alertmanager.email = { to: need('to'), from: need('from'), smarthost: need('smarthost'), ...(authPasswordFile !== undefined && { authPasswordFile }) };
+  }
+  if (am.webhook !== undefined) {
+    const w = checkKeys('alertmanager.webhook', am.webhook, ['url']);
+    alertmanager.webhook = { url: str('alertmanager.webhook.url', w.url, '', /^https?:\/\/\S+$/, 'an http(s) URL') };
+  }
+  const graf = checkKeys('grafana', raw.grafana ?? {}, ['folder']);
+  const rulesInput: RulesConfigInput = {
+    ...(raw.alerts !== undefined && { alerts: raw.alerts }),
+    ...(raw.slo !== undefined && { slo: raw.slo }),
+    ...(raw.packs !== undefined && { packs: raw.packs }),
+    ...(raw.runbookBaseUrl !== undefined && { runbookBaseUrl: raw.runbookBaseUrl }),
+    ...(dom.alerts !== undefined && { domain: { alerts: dom.alerts, metrics } }),
+  } as RulesConfigInput;
+  return {
+    datasource: {
+      uid: str('datasource.uid', ds.uid, CONFIG_DEFAULTS.datasource.uid, /^[a-zA-Z0-9_-]{1,40}$/, 'a Grafana uid (letters, digits, - and _, at most 40)'),
+      name: str('datasource.name', ds.name, CONFIG_DEFAULTS.datasource.name),
+    },
+    selectors: { service: matchers('service'), host: matchers('host'), kubernetes: matchers('kubernetes') },
+    scrapeInterval: duration('scrapeInterval', raw.scrapeInterval, CONFIG_DEFAULTS.scrapeInterval),
+    evaluationInterval: duration('evaluationInterval', raw.evaluationInterval, CONFIG_DEFAULTS.evaluationInterval),
+    domain: { metrics, panels, alerts: (dom.alerts as DomainAlert[] | undefined) ?? [] },
+    kubernetes: {
+      namespace: str('kubernetes.namespace', k8s.namespace, CONFIG_DEFAULTS.kubernetes.namespace, K8S_NAME, 'a Kubernetes namespace name'),
+      ruleLabels: labels('kubernetes.ruleLabels', k8s.ruleLabels, CONFIG_DEFAULTS.kubernetes.ruleLabels),
+      dashboardLabels: labels('kubernetes.dashboardLabels', k8s.dashboardLabels, CONFIG_DEFAULTS.kubernetes.dashboardLabels),
+    },
+    alertmanager,
+    grafana: { folder: str('grafana.folder', graf.folder, CONFIG_DEFAULTS.grafana.folder) },
+    rules: resolveRulesConfig(rulesInput),
+  };
+}
+
+/**
+ * Loads a configuration file: `.json`, `.js`/`.mjs`/`.cjs` (default export), or
+ * `.ts`/`.mts`/`.cts` (bundled with esbuild through bundle-require, then imported). Returns the
+ * raw object; pass it to {@link resolveConfig}.
+ *
+ * @example
+ * const cfg = resolveConfig(await loadConfigFile('obs-dashboards.config.ts'));
+ */
+export async function loadConfigFile(file: string, cwd: string = process.cwd()): Promise<ObsDashboardsConfig> {
+  const path = resolve(cwd, file);
+  const ext = extname(path);
+  let value: unknown;
+  try {
+    if (ext === '.json') {
+      value = JSON.parse(await readFile(path, 'utf8'));
+    } else if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
+      value = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+    } else if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
+      const { bundleRequire } = await import('bundle-require');
+      const { mod } = await bundleRequire({ filepath: path, cwd });
+      value = (mod as { default?: unknown }).default ?? mod;
+    } else {
+      fail('--config', file, 'expected a .json, .js, .mjs, .cjs, .ts, .mts or .cts file');
+    }
+  } catch (err) {
+    if (err instanceof ObsError) throw err;
+    fail('--config', file, `could not load: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail('--config', file, 'the file must export (default) a configuration object');
+  }
+  return value as ObsDashboardsConfig;
+}

@@ -1,0 +1,139 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { LABELS, TASK_STATUS, WORKER_METRICS } from '@obs/metrics-standard';
+import type { ResolvedConfig } from '../config.js';
+import { heatmap, stat, timeseries } from '../panels/index.js';
+import { bucket, eq, histogramQuantile, rate, ratio, re, select, sumBy, withExtra } from '../promql/index.js';
+import { buildDashboard } from './common.js';
+
+/**
+ * The Worker dashboard: task rate, failure ratio, p95 duration, queue size and tasks in progress
+ * for the background workers of one or more services, by queue and task.
+ *
+ * @example
+ * const json = workerDashboard(resolveConfig({}));
+ */
+export function workerDashboard(cfg: ResolvedConfig): Dashboard {
+  const m = withExtra([re(LABELS.service, '$service'), re(LABELS.queue, '$queue')], cfg.selectors.service);
+  const tasks = WORKER_METRICS.tasksTotal;
+  const duration = WORKER_METRICS.taskDuration;
+  const failed = [...m, eq(LABELS.status, TASK_STATUS.failure)];
+  const byTask = [LABELS.queue, LABELS.task];
+  return buildDashboard({
+    name: 'worker',
+    title: 'Worker',
+    description: 'Background workers (queue consumers): task rate, failure ratio, duration, queue size and tasks in progress, by queue and task.',
+    tags: ['worker'],
+    variables: [
+      {
+        name: 'service',
+        label: 'Service',
+        metric: WORKER_METRICS.queueSize,
+        labelName: LABELS.service,
+        matchers: withExtra([], cfg.selectors.service),
+        multi: true,
+        description: 'Worker services (from worker_queue_size).',
+      },
+      {
+        name: 'queue',
+        label: 'Queue',
+        metric: WORKER_METRICS.queueSize,
+        labelName: LABELS.queue,
+        matchers: withExtra([re(LABELS.service, '$service')], cfg.selectors.service),
+        multi: true,
+        description: 'Queues of the selected services.',
+      },
+    ],
+    sections: [
+      {
+        title: 'Summary',
+        panels: [
+          stat({
+            title: 'Task rate',
+            description: 'Tasks finished per second.',
+            unit: 'suffix: tasks/s',
+            w: 5,
+            queries: [{ expr: sumBy([], rate(tasks, m)), instant: true }],
+          }),
+          stat({
+            title: 'Failure ratio',
+            description: 'Share of finished tasks that failed.',
+            unit: 'percentunit',
+            w: 5,
+            thresholds: [{ value: 0.05, color: 'orange' }, { value: 0.1, color: 'red' }],
+            queries: [{ expr: ratio(sumBy([], rate(tasks, failed)), sumBy([], rate(tasks, m))), instant: true }],
+          }),
+          stat({
+            title: 'p95 duration',
+            description: '95th percentile of task duration.',
+            unit: 's',
+            w: 5,
+            thresholds: [{ value: 60, color: 'red' }],
+            queries: [{ expr: histogramQuantile(0.95, duration, m), instant: true }],
+          }),
+          stat({
+            title: 'Waiting jobs',
+            description: 'Jobs waiting in the selected queues.',
+            unit: 'short',
+            w: 5,
+            thresholds: [{ value: 1000, color: 'red' }],
+            queries: [{ expr: sumBy([], select(WORKER_METRICS.queueSize, [...m, eq(LABELS.state, 'waiting')])), instant: true }],
+          }),
+          stat({
+            title: 'In progress',
+            description: 'Tasks being processed now.',
+            unit: 'short',
+            w: 4,
+            queries: [{ expr: sumBy([], select(WORKER_METRICS.tasksInProgress, m)), instant: true }],
+          }),
+        ],
+      },
+      {
+        title: 'Tasks',
+        panels: [
+          timeseries({
+            title: 'Task rate by task and status',
+            description: 'Tasks finished per second by queue, task and outcome.',
+            unit: 'suffix: tasks/s',
+            queries: [{ expr: sumBy([...byTask, LABELS.status], rate(tasks, m)), legend: '{{queue}} {{task}} {{status}}' }],
+          }),
+          timeseries({
+            title: 'Failure ratio by task',
+            description: 'Share of finished tasks that failed, by queue and task.',
+            unit: 'percentunit',
+            min: 0,
+            queries: [{ expr: ratio(sumBy(byTask, rate(tasks, failed)), sumBy(byTask, rate(tasks, m))), legend: '{{queue}} {{task}}' }],
+          }),
+          timeseries({
+            title: 'p95 duration by task',
+            description: '95th percentile of task duration by queue and task.',
+            unit: 's',
+            queries: [{ expr: histogramQuantile(0.95, duration, m, byTask), legend: '{{queue}} {{task}}', exemplar: true }],
+          }),
+          heatmap({
+            title: 'Duration heatmap',
+            description: 'Distribution of task durations (tasks per second in each bucket).',
+            unit: 's',
+            queries: [{ expr: sumBy([LABELS.le], rate(bucket(duration), m)), legend: '{{le}}', format: 'heatmap' }],
+          }),
+        ],
+      },
+      {
+        title: 'Queues',
+        panels: [
+          timeseries({
+            title: 'Queue size by state',
+            description: 'Jobs in each queue by state (waiting, active, delayed, failed, …), sampled at scrape time.',
+            unit: 'short',
+            queries: [{ expr: sumBy([LABELS.queue, LABELS.state], select(WORKER_METRICS.queueSize, m)), legend: '{{queue}} {{state}}' }],
+          }),
+          timeseries({
+            title: 'In progress by queue',
+            description: 'Tasks being processed, by queue.',
+            unit: 'short',
+            queries: [{ expr: sumBy([LABELS.queue], select(WORKER_METRICS.tasksInProgress, m)), legend: '{{queue}}' }],
+          }),
+        ],
+      },
+    ],
+  });
+}

@@ -1,0 +1,149 @@
+/**
+ * Builds every artifact from a resolved config into a map of relative path → content, writes it,
+ * and compares it with what is on disk (`obs-dashboards check`). Pure apart from `writeOutput` and
+ * `checkOutput`: no clock, no cwd, no process exit, so the e2e suite and users can call it.
+ */
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { ResolvedConfig } from './config.js';
+import type { DashboardName } from './dashboards/common.js';
+import { containersDashboard } from './dashboards/containers.js';
+import { datastoresDashboard } from './dashboards/datastores.js';
+import { hostDashboard } from './dashboards/host.js';
+import { kubernetesDashboard } from './dashboards/kubernetes.js';
+import { overviewDashboard } from './dashboards/overview.js';
+import { serviceDashboard } from './dashboards/service.js';
+import { workerDashboard } from './dashboards/worker.js';
+import { grafanaDashboardProviderFile, grafanaDatasourceFile } from './grafana-provisioning/index.js';
+import { dashboardConfigMaps } from './kubernetes/dashboards.js';
+import { serviceMonitorManifests } from './kubernetes/servicemonitor.js';
+import { prometheusConfigFile } from './prometheus-config/index.js';
+import {
+  buildAlertmanagerConfig,
+  buildPrometheusRuleManifests,
+  buildRuleFiles,
+  buildRuleTests,
+  type PackName,
+} from './rules/index.js';
+
+/** Every dashboard, the pack that turns it off (undefined: always generated) and its builder. */
+export const DASHBOARDS: readonly { name: DashboardName; pack?: PackName; build: (cfg: ResolvedConfig) => Dashboard }[] = [
+  { name: 'overview', build: overviewDashboard },
+  { name: 'service', build: serviceDashboard },
+  { name: 'worker', pack: 'worker', build: workerDashboard },
+  { name: 'host', pack: 'host', build: hostDashboard },
+  { name: 'containers', pack: 'containers', build: containersDashboard },
+  { name: 'kubernetes', pack: 'kubernetes', build: kubernetesDashboard },
+  { name: 'datastores', pack: 'datastores', build: datastoresDashboard },
+];
+
+/** JSON with object keys sorted (arrays keep their order), two-space indent, final newline. */
+export function stableJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return `${JSON.stringify(sort(value), null, 2)}\n`;
+}
+
+/** The dashboards a config generates, as `[name, json]`, in catalogue order. */
+export function buildDashboards(cfg: ResolvedConfig): [DashboardName, string][] {
+  return DASHBOARDS.filter((d) => d.pack === undefined || cfg.rules.packs[d.pack]).map((d) => [d.name, stableJson(d.build(cfg))]);
+}
+
+/**
+ * Every artifact of a config: relative path (with `/`) → file content, sorted by path.
+ *
+ * @example
+ * const files = generate(resolveConfig({}));
+ * files.get('grafana/dashboards/overview.json');
+ */
+export function generate(cfg: ResolvedConfig): Map<string, string> {
+  const out: [string, string][] = [];
+  const dashboards = buildDashboards(cfg);
+  for (const [name, json] of dashboards) out.push([`grafana/dashboards/${name}.json`, json]);
+  out.push(['grafana/provisioning/datasources/prometheus.yml', grafanaDatasourceFile(cfg)]);
+  out.push(['grafana/provisioning/dashboards/obs.yml', grafanaDashboardProviderFile(cfg)]);
+  out.push(['prometheus/prometheus.yml', prometheusConfigFile(cfg)]);
+  for (const f of buildRuleFiles(cfg)) out.push([f.path, f.content]);
+  for (const f of buildRuleTests(cfg)) out.push([f.path, f.content]);
+  const am = buildAlertmanagerConfig(cfg);
+  out.push([am.path, am.content]);
+  const rules = buildPrometheusRuleManifests(cfg);
+  out.push([rules.path, rules.content]);
+  out.push(['kubernetes/grafana-dashboards.yaml', dashboardConfigMaps(cfg, dashboards)]);
+  out.push(['kubernetes/servicemonitors.yaml', serviceMonitorManifests(cfg)]);
+  const seen = new Set<string>();
+  for (const [path] of out) {
+    if (seen.has(path)) throw new Error(`two artifacts write ${path}`);
+    seen.add(path);
+  }
+  return new Map(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+      .sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/**
+ * Writes the artifacts under `outDir` and removes files there that the generator no longer
+ * produces (so a pack switched off leaves no stale file). Returns the paths written.
+ *
+ * @example
+ * await writeOutput('dashboards', generate(resolveConfig({})));
+ */
+export async function writeOutput(outDir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
+  const existing = await listFiles(outDir);
+  for (const path of existing) if (!files.has(path)) await rm(join(outDir, path));
+  for (const [path, content] of files) {
+    const target = join(outDir, path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+  return [...files.keys()];
+}
+
+/** What `check` found: files whose content differs, files not generated yet, and files the generator no longer writes. */
+export interface CheckResult {
+  ok: boolean;
+  stale: string[];
+  missing: string[];
+  extra: string[];
+}
+
+/**
+ * Compares the artifacts with the files under `outDir`.
+ *
+ * @example
+ * const r = await checkOutput('dashboards', generate(resolveConfig({})));
+ * if (!r.ok) console.error(r.stale, r.missing, r.extra);
+ */
+export async function checkOutput(outDir: string, files: ReadonlyMap<string, string>): Promise<CheckResult> {
+  const existing = new Set(await listFiles(outDir));
+  const stale: string[] = [];
+  const missing: string[] = [];
+  for (const [path, content] of files) {
+    if (!existing.has(path)) missing.push(path);
+    else if ((await readFile(join(outDir, path), 'utf8')) !== content) stale.push(path);
+  }
+  const extra = [...existing].filter((p) => !files.has(p));
+  return { ok: stale.length + missing.length + extra.length === 0, stale, missing, extra };
+}

@@ -1,0 +1,99 @@
+/**
+ * The `obs-dashboards` command line, as a function (the bin in cli.ts calls it), so tests and
+ * scripts run it in-process.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ObsError } from '@obs/metrics-standard';
+import { loadConfigFile, type ObsDashboardsConfig, resolveConfig } from './config.js';
+import { checkOutput, generate, writeOutput } from './generate.js';
+
+/** Where the CLI writes; injected by tests. */
+export interface CliIo {
+  cwd: string;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+}
+
+/** Exit codes: 0 done / up to date, 1 `check` found differences, 2 bad usage or config. */
+export const EXIT = { ok: 0, stale: 1, usage: 2 } as const;
+
+const USAGE = `Usage:
+  obs-dashboards generate [--config FILE] [--out DIR]   write every artifact (default DIR: dashboards)
+  obs-dashboards check    [--config FILE] [--out DIR]   exit 1 when DIR differs from what generate writes
+
+Options:
+  --config FILE   a .ts/.mts/.cts, .js/.mjs/.cjs or .json file exporting the configuration (default: none, built-in defaults)
+  --out DIR       output directory (default: dashboards)
+  -h, --help      show this help`;
+
+/**
+ * Runs `obs-dashboards` with the given arguments and returns the exit code.
+ *
+ * @example
+ * const code = await runCli(['check', '--out', 'dashboards']);
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { cwd: process.cwd(), stdout: (l) => console.log(l), stderr: (l) => console.error(l) },
+): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    io.stderr(`obs-dashboards: ${(err as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const command = positionals[0];
+  if ((command !== 'generate' && command !== 'check') || positionals.length > 1) {
+    io.stderr(`obs-dashboards: ${command === undefined ? 'missing command' : `unknown command ${positionals.join(' ')}`}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const outDir = resolve(io.cwd, values.out ?? 'dashboards');
+  let files: Map<string, string>;
+  try {
+    const raw: ObsDashboardsConfig = values.config === undefined ? {} : await loadConfigFile(values.config, io.cwd);
+    files = generate(resolveConfig(raw));
+  } catch (err) {
+    if (err instanceof ObsError) {
+      io.stderr(`obs-dashboards: ${err.message}`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  if (command === 'generate') {
+    await writeOutput(outDir, files);
+    io.stdout(`obs-dashboards: wrote ${files.size} files to ${values.out ?? 'dashboards'}`);
+    return EXIT.ok;
+  }
+  const result = await checkOutput(outDir, files);
+  if (result.ok) {
+    io.stdout(`obs-dashboards: ${values.out ?? 'dashboards'} is up to date (${files.size} files)`);
+    return EXIT.ok;
+  }
+  const lines = [
+    ...result.stale.map((p) => `  stale:   ${p}`),
+    ...result.missing.map((p) => `  missing: ${p}`),
+    ...result.extra.map((p) => `  extra:   ${p}`),
+  ];
+  io.stderr(`obs-dashboards: ${values.out ?? 'dashboards'} is out of date; run \`obs-dashboards generate\`:\n${lines.join('\n')}`);
+  return EXIT.stale;
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      out: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
