@@ -1,4 +1,4 @@
-import { HTTP_METHODS, LABELS, OTHER_METHOD } from '../../definitions/labels.js';
+import { HTTP_METHODS, LABELS, OTHER_METHOD, OVERFLOW_VALUE } from '../../definitions/labels.js';
 import type { Rule } from './types.js';
 import { fail, pass } from './types.js';
 
@@ -14,7 +14,7 @@ export const httpMethod: Rule = {
       if (!definition.labels.includes(LABELS.method)) continue;
       for (const s of family.samples) {
         const v = s.labels[LABELS.method];
-        if (v !== undefined && !ALLOWED.includes(v)) bad.add(`${family.name}: ${JSON.stringify(v)}`);
+        if (v !== undefined && !ALLOWED.includes(v) && v !== OVERFLOW_VALUE) bad.add(`${family.name}: ${JSON.stringify(v)}`);
       }
     }
     if (bad.size === 0) return pass(`${LABELS.method} values are standard methods or ${OTHER_METHOD}`);

@@ -19,11 +19,12 @@ function isParameter(segment: string): boolean {
 export function rawPathReason(path: string): string | undefined {
   if (path === UNMATCHED_PATH || path === OVERFLOW_VALUE) return undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return 'absolute URL';
-  if (path.includes('?')) return 'query string';
+  if (/\?[^/]*=/.test(path)) return 'query string';
   if (path.includes('#')) return 'fragment';
   if (PERCENT.test(path)) return 'percent-encoding';
   for (const segment of path.split('/')) {
     if (segment === '' || isParameter(segment)) continue;
+    if (segment.includes('?')) return 'query string';
     if (NUMERIC.test(segment)) return 'numeric id';
     if (UUID.test(segment)) return 'UUID';
     if (HEX_HASH.test(segment)) return 'hex hash';

@@ -1,5 +1,5 @@
 import { CONTRACT } from '../../definitions/index.js';
-import { LABELS, TASK_STATUS } from '../../definitions/labels.js';
+import { LABELS, OVERFLOW_VALUE, TASK_STATUS } from '../../definitions/labels.js';
 import type { Rule } from './types.js';
 import { fail, pass } from './types.js';
 
@@ -16,7 +16,7 @@ export const taskStatus: Rule = {
       if (!WORKER_DEFINITIONS.includes(definition) || !definition.labels.includes(LABELS.status)) continue;
       for (const s of family.samples) {
         const v = s.labels[LABELS.status];
-        if (v !== undefined && !ALLOWED.includes(v)) bad.add(`${family.name}: ${JSON.stringify(v)}`);
+        if (v !== undefined && !ALLOWED.includes(v) && v !== OVERFLOW_VALUE) bad.add(`${family.name}: ${JSON.stringify(v)}`);
       }
     }
     if (bad.size === 0) return pass(`task ${LABELS.status} values are ${ALLOWED.join('/')}`);
