@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObsError } from '@obs/metrics-standard';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { resolveConfig } from '../src/config.js';
+import { ALERT_CATALOGUE, buildAlertmanagerConfig, buildPrometheusRuleManifests, buildRuleFiles, resolveRulesConfig } from '../src/rules/index.js';
+
+function configError(fn: () => unknown): ObsError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ObsError) return e;
+    throw e;
+  }
+  throw new Error('expected an ObsError');
+}
+
+describe('resolveRulesConfig', () => {
+  it('names the exact field of a typo, a bad duration, a bad severity, an unknown alert, an objective outside (0, 1)', () => {
+    const cases: Array<[unknown, string]> = [
+      [{ alerts: { HighAPIErrorRate: { threshhold: 0.1 } } }, 'alerts.HighAPIErrorRate.threshhold'],
+      [{ alerts: { HighAPILatency: { for: 'five minutes' } } }, 'alerts.HighAPILatency.for'],
+      [{ alerts: { HostDown: { severity: 'page' } } }, 'alerts.HostDown.severity'],
+      [{ alerts: { HighApiErrorRate: { threshold: 0.1 } } }, 'alerts.HighApiErrorRate'],
+      [{ alerts: { ServiceDown: { threshold: 1 } } }, 'alerts.ServiceDown.threshold'],
+      [{ alerts: { HighAPIErrorRate: { threshold: 5 } } }, 'alerts.HighAPIErrorRate.threshold'],
+      [{ slo: { availability: { objective: 1 } } }, 'slo.availability.objective'],
+      [{ slo: { availability: { objective: 0 } } }, 'slo.availability.objective'],
+      [{ slo: { latency: { objective: 0.99, thresholdSeconds: 0.7 } } }, 'slo.latency.thresholdSeconds'],
+      [{ packs: { hosts: false } }, 'packs.hosts'],
+      [{ runbookBaseUrl: 'runbooks' }, 'runbookBaseUrl'],
+      [{ domain: { metrics: [], alerts: [{ name: 'NoVm', metric: 'vm_runing', op: '<', threshold: 1 }] } }, 'domain.alerts[0].metric'],
+    ];
+    for (const [input, field] of cases) {
+      const e = configError(() => resolveRulesConfig(input as never));
+      expect(e.code, field).toBe('OBS_ERR_INVALID_CONFIG');
+      expect(e.option).toBe(field);
+      expect(e.message).toContain(field);
+    }
+  });
+
+  it('reaches through resolveConfig: a threshold typo is a coded error naming the field', () => {
+    const e = configError(() => resolveConfig({ alerts: { HighAPIErrorRate: { threshhold: 0.1 } as never } }));
+    expect(e.code).toBe('OBS_ERR_INVALID_CONFIG');
+    expect(e.message).toContain('alerts.HighAPIErrorRate.threshhold');
+  });
+
+  it('applies overrides and turns packs and alerts off', () => {
+    const cfg = resolveConfig({ packs: { kubernetes: false }, alerts: { HighAPILatency: { threshold: 0.5, for: '10m', severity: 'critical' }, HostDown: { enabled: false } } });
+    const paths = buildRuleFiles(cfg).map((f) => f.path);
+    expect(paths).not.toContain('prometheus/rules/kubernetes.yml');
+    const api = buildRuleFiles(cfg).find((f) => f.pack === 'api')?.content ?? '';
+    expect(api).toMatch(/alert: HighAPILatency\n\s+expr: \(histogram_quantile\(0\.95, service_le:http_request_duration_seconds_bucket:rate5m\) > 0\.5\)/);
+    expect(api).toContain('threshold 500ms');
+    const host = buildRuleFiles(cfg).find((f) => f.pack === 'host')?.content ?? '';
+    expect(host).not.toContain('HostDown');
+  });
+
+  it('prints SLO burn constants at fixed precision and derives factors from the SLO window', () => {
+    const api = buildRuleFiles(resolveConfig({ slo: { availability: { objective: 0.999 } } })).find((f) => f.pack === 'api')?.content ?? '';
+    expect(api).toContain('service:http_requests_errors:ratio_rate1h > 0.014400 and service:http_requests_errors:ratio_rate5m > 0.014400');
+    expect(api).toContain('service:http_requests_errors:ratio_rate6h > 0.006000');
+    expect(api).toContain('service:http_requests_errors:ratio_rate3d > 0.001000');
+    expect(api).not.toContain('ratio_rate1h > 0.0144 ');
+    const api28 = buildRuleFiles(resolveConfig({ slo: { availability: { objective: 0.999 }, window: '28d' } })).find((f) => f.pack === 'api')?.content ?? '';
+    expect(api28).toContain('ratio_rate1h > 0.013440');
+  });
+
+  it('lists every alert of the contract in the catalogue', () => {
+    const names = ALERT_CATALOGUE.map((a) => a.name);
+    for (const n of ['ServiceDown', 'HighErrorLogRate', 'HighAPIErrorRate', 'HighAPILatency', 'HighAPICPUUsage', 'HighAPIMemoryUsage', 'HighWorkerTaskFailureRate', 'WorkerQueueSizeHigh', 'HighWorkerTaskDuration', 'WorkerDown', 'HostCPUHigh', 'HostMemoryHigh', 'HostDiskHigh', 'HostDown', 'ContainerRestartBurst', 'ContainerCPUHigh', 'ContainerMemoryHigh', 'PodCrashLooping', 'PodOOMKilled', 'HighPodRestartRate', 'PodNotReady', 'NodeNotReady', 'NodeDiskPressure', 'PostgreSQLDown', 'RedisDown', 'RabbitMQDown', 'HighPostgreSQLConnectionPoolUsage', 'HighRedisMemoryUsage']) {
+      expect(names).toContain(n);
+    }
+  });
+});
+
+describe('Alertmanager config under amtool', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'obs-am-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const amtool = (...args: string[]) => {
+    const r = spawnSync('amtool', args, { encoding: 'utf8' });
+    return { status: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
+  };
+  const writeAm = (name: string, input: Parameters<typeof resolveConfig>[0]) => {
+    const file = join(dir, name);
+    writeFileSync(file, buildAlertmanagerConfig(resolveConfig(input)).content);
+    return file;
+  };
+
+  it('passes `amtool check-config` with Slack, e-mail and webhook receivers and no inline secret', () => {
+    mkdirSync(dir, { recursive: true });
+    const file = writeAm('full.yml', {
+      alertmanager: {
+        slack: { channel: '#ops', apiUrlFile: '/run/secrets/slack-url', apiUrlEnv: 'SLACK_API_URL' },
+        email: { to: 'oncall@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', authPasswordFile: '/run/secrets/smtp' },
+        webhook: { url: 'https://hooks.example.com/alerts' },
+      },
+    });
+    const r = amtool('check-config', file);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/2 receivers/);
+    expect(r.out).toMatch(/3 inhibit rules/);
+    const content = buildAlertmanagerConfig(resolveConfig({ alertmanager: { slack: { channel: '#ops', apiUrlEnv: 'SLACK_API_URL' }, email: { to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com:587', authPasswordFile: '/run/secrets/smtp' } } })).content;
+    expect(content).toMatch(/api_url_file: /);
+    expect(content).toMatch(/auth_password_file: \/run\/secrets\/smtp/);
+    expect(content).not.toMatch(/\bapi_url: |auth_password: /);
+    expect(content).toContain('printf %s "$SLACK_API_URL"');
+    const defaults = amtool('check-config', writeAm('defaults.yml', {}));
+    expect(defaults.status, defaults.out).toBe(0);
+  });
+
+  it('routes critical to the paging receiver and warning to the team receiver (`amtool config routes test`)', () => {
+    const file = writeAm('routes.yml', {});
+    const critical = amtool('config', 'routes', 'test', `--config.file=${file}`, 'severity=critical', 'alertname=ServiceDown', 'service=checkout');
+    expect(critical.status, critical.out).toBe(0);
+    expect(critical.stdout.trim()).toBe('pager');
+    const warning = amtool('config', 'routes', 'test', `--config.file=${file}`, 'severity=warning', 'alertname=HighAPILatency', 'service=checkout');
+    expect(warning.stdout.trim()).toBe('team');
+    const verify = amtool('config', 'routes', 'test', `--config.file=${file}`, '--verify.receivers=pager', 'severity=warning');
+    expect(verify.status).not.toBe(0);
+  });
+});
+
+describe('PrometheusRule manifests', () => {
+  it('one monitoring.coreos.com/v1 PrometheusRule per pack, with the configured labels and namespace', () => {
+    const m = buildPrometheusRuleManifests(resolveConfig({ kubernetes: { namespace: 'observability', ruleLabels: { release: 'prom' } } }));
+    const docs = parseAllDocuments(m.content).map((d) => d.toJS());
+    expect(docs.map((d) => d.metadata.name)).toEqual(['obs-service', 'obs-api', 'obs-worker', 'obs-host', 'obs-containers', 'obs-kubernetes', 'obs-datastores']);
+    for (const d of docs) {
+      expect(d).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { namespace: 'observability', labels: { release: 'prom' } } });
+      expect(d.spec.groups[0].rules.length).toBeGreaterThan(0);
+    }
+  });
+});
