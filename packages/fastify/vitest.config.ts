@@ -3,5 +3,6 @@ import { obsAliases } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: obsAliases },
-  test: { name: 'fastify', include: ['test/**/*.test.ts'] },
+  // Real-socket tests send thousands of requests; on a loaded 2-core machine that can take seconds.
+  test: { name: 'fastify', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 },
 });

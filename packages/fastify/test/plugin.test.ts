@@ -121,6 +121,19 @@ describe('errors', () => {
     expect(total(text, 'http_requests_total', { path: '/orders', status: '201' })).toBe(1);
   });
 
+  it('still counts a 5xx error on an opted-out route, without counting the request', async () => {
+    const app = Fastify();
+    apps.push(app);
+    await app.register(obsFastify, { service: 'test-api', defaultMetrics: false });
+    app.get('/probe', { config: { obs: false } }, async () => {
+      throw Object.assign(new Error('db down'), { code: 'ECONNREFUSED' });
+    });
+    expect((await app.inject('/probe')).statusCode).toBe(500);
+    const text = await metricsOf(app.obs);
+    expect(total(text, 'service_errors_total', { type: 'econnrefused' })).toBe(1);
+    expect(total(text, 'http_requests_total')).toBe(0);
+  });
+
   it('never throws into the host when recording fails: the request is served and one warning is emitted', async () => {
     const warnings: string[] = [];
     const obs = createObs({ service: 'test-api', defaultMetrics: false, onWarning: (code) => warnings.push(code) });

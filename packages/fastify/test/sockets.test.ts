@@ -96,7 +96,7 @@ describe('through a real socket', () => {
   });
 
   it('counts N requests to /users/<id> under 50 concurrent connections exactly N times', async () => {
-    const N = 2000;
+    const N = 1000;
     const run = await load(base, N, 50, (i) => `/users/${i}`);
     expect(run).toMatchObject({ total: N, ok: N, errors: 0, timeouts: 0 });
     const text = await scrape();
@@ -171,11 +171,12 @@ describe('closing the app', () => {
     expect(total(await (await fetch(metricsUrl, { headers: auth })).text(), 'service_up')).toBe(1);
     expect((await fetch(metricsUrl)).status).toBe(401);
 
-    const inFlight = fetch(`http://127.0.0.1:${port}/slow?ms=400`, { headers: { connection: 'close' } });
-    await sleep(50);
+    const inFlight = fetch(`http://127.0.0.1:${port}/slow?ms=1000`, { headers: { connection: 'close' } });
+    for (let i = 0; i < 200 && app.obs.http.inFlightCount === 0; i++) await sleep(10);
+    expect(app.obs.http.inFlightCount).toBe(1);
     const closed = app.close();
-    await sleep(50);
-    // The listener is closed and the request still drains; the metrics port reports the shutdown.
+    // Wait for Fastify to stop the listener (preClose has run by then); the request still drains.
+    for (let i = 0; i < 200 && app.server.listening; i++) await sleep(10);
     expect(app.server.listening).toBe(false);
     const during = await (await fetch(metricsUrl, { headers: { ...auth, connection: 'close' } })).text();
     expect(total(during, 'service_up')).toBe(0);
