@@ -100,7 +100,8 @@ export function serviceDashboard(cfg: ResolvedConfig): Dashboard {
         description: 'Instances of the service (scrape targets reporting service_up).',
       },
     ],
-    links: [{ title: 'Logs', url: `/explore?left=${loki}`, tooltip: 'This service\'s logs in Explore (a Loki data source named "Loki", label service)' }],
+    // `$service` stays literal so Grafana interpolates it (service names need no URL encoding).
+    links: [{ title: 'Logs', url: `/explore?left=${loki.replaceAll('%24service', '$service')}`, tooltip: 'This service\'s logs in Explore (a Loki data source named "Loki", label service)' }],
     sections: [
       {
         title: 'Summary',
@@ -188,7 +189,8 @@ export function serviceDashboard(cfg: ResolvedConfig): Dashboard {
           heatmap({
             title: 'Latency heatmap',
             description: 'Distribution of HTTP request durations (requests per second in each bucket).',
-            unit: 's',
+            unit: 'reqps',
+            yUnit: 's',
             w: 8,
             queries: [{ expr: sumBy([LABELS.le], rate(bucket(duration), m)), legend: '{{le}}', format: 'heatmap' }],
           }),

@@ -112,7 +112,8 @@ export function workerDashboard(cfg: ResolvedConfig): Dashboard {
           heatmap({
             title: 'Duration heatmap',
             description: 'Distribution of task durations (tasks per second in each bucket).',
-            unit: 's',
+            unit: 'suffix: tasks/s',
+            yUnit: 's',
             queries: [{ expr: sumBy([LABELS.le], rate(bucket(duration), m)), legend: '{{le}}', format: 'heatmap' }],
           }),
         ],

@@ -61,6 +61,11 @@ export interface PanelSpec {
   stacked?: boolean;
 }
 
+/** A heatmap: `unit` is the cells' (bucket rate), `yUnit` the buckets' bounds. */
+export interface HeatmapSpec extends PanelSpec {
+  yUnit: string;
+}
+
 /**
  * The Grafana unit of a metric definition's values (or of their per-second rate).
  *
@@ -187,11 +192,11 @@ export function table(spec: PanelSpec): cog.Builder<Panel> {
  * A heatmap of a Prometheus histogram (`sum by (le) (rate(…_bucket[$__rate_interval]))`, format heatmap).
  *
  * @example
- * heatmap({ title: 'Latency heatmap', description: 'Request durations.', unit: 's', queries: [{ expr, format: 'heatmap', legend: '{{le}}' }] })
+ * heatmap({ title: 'Latency heatmap', description: 'Request durations.', unit: 'reqps', yUnit: 's', queries: [{ expr, format: 'heatmap', legend: '{{le}}' }] })
  */
-export function heatmap(spec: PanelSpec): cog.Builder<Panel> {
+export function heatmap(spec: HeatmapSpec): cog.Builder<Panel> {
   return decorate(new HeatmapPanelBuilder(), spec, 12, 8)
     .calculate(false)
-    .yAxis(new YAxisConfigBuilder().unit(spec.unit))
+    .yAxis(new YAxisConfigBuilder().unit(spec.yUnit))
     .showValue(common.VisibilityMode.Never);
 }
