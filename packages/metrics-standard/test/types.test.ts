@@ -6,8 +6,8 @@ import {
   type MetricDefinition,
   type ObsCounter,
   type ObsHistogram,
-  SERVICE_METRICS,
-  WORKER_METRICS,
+  type SERVICE_METRICS,
+  type WORKER_METRICS,
 } from '../src/index.js';
 
 const ORDERS = {
