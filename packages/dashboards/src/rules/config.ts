@@ -120,7 +120,7 @@ const NAME = /^[A-Z][A-Za-z0-9]*$/;
 const OPS = ['>', '<', '>=', '<=', '==', '!='] as const;
 const AGGS = ['sum', 'avg', 'max', 'min'] as const;
 
-function resolveDomainAlerts(raw: unknown, metrics: readonly MetricDefinition[], taken: ReadonlySet<string>, runbookBase: string): ResolvedDomainAlert[] {
+function resolveDomainAlerts(raw: unknown, metrics: readonly MetricDefinition[], taken: ReadonlySet<string>): ResolvedDomainAlert[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) fail('domain.alerts', raw, 'expected an array');
   const seen = new Set<string>();
@@ -146,7 +146,6 @@ function resolveDomainAlerts(raw: unknown, metrics: readonly MetricDefinition[],
       if (typeof o[k] !== 'string' || o[k] === '') fail(`${p}.${k}`, o[k], 'expected a non-empty string');
       return o[k] as string;
     };
-    void runbookBase;
     return {
       name: o.name,
       metric: definition.name,
@@ -185,7 +184,7 @@ export function resolveRulesConfig(raw: RulesConfigInput | undefined): ResolvedR
   const domainIn = input.domain === undefined ? {} : object('domain', input.domain, ['metrics', 'alerts', 'panels']);
   const metrics = (Array.isArray(domainIn.metrics) ? domainIn.metrics : []) as MetricDefinition[];
   const catalogue: AlertSpec[] = [...ALERT_SPECS, ...(slo ? sloAlertSpecs(slo) : [])];
-  const domainAlerts = resolveDomainAlerts(domainIn.alerts, metrics, new Set(catalogue.map((a) => a.name)), runbookBaseUrl);
+  const domainAlerts = resolveDomainAlerts(domainIn.alerts, metrics, new Set(catalogue.map((a) => a.name)));
   const overrides = input.alerts === undefined ? {} : object('alerts', input.alerts, catalogue.map((a) => a.name));
   const alerts: ResolvedAlert[] = catalogue.map((spec) => {
     const path = `alerts.${spec.name}`;
