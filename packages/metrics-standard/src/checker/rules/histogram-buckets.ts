@@ -33,6 +33,6 @@ export const histogramBuckets: Rule = {
       return fail(`${plural(wrong.length, 'histogram series', 'histogram series')} without the bucket bounds the alerts need (keep them when overriding buckets)`, wrong);
     }
     const note = empty.length > 0 ? `; no series yet for ${empty.join(', ')} (record one to check its buckets)` : '';
-    return pass(`${plural(checked, 'histogram series', 'histogram series')} have the required bucket bounds${note}`);
+    return pass(`${plural(checked, 'histogram series', 'histogram series')} ${checked === 1 ? 'has' : 'have'} the required bucket bounds${note}`);
   },
 };

@@ -51,9 +51,10 @@ export const pathTemplates: Rule = {
       const reason = rawPathReason(v);
       if (reason !== undefined) raw.push(`${JSON.stringify(v)} (${reason})`);
     }
-    if (raw.length === 0) return pass(`${plural(values.size, `${LABELS.path} value`)} look like route templates`);
+    if (values.size === 0) return pass(`no ${LABELS.path} values yet`);
+    if (raw.length === 0) return pass(`${plural(values.size, `${LABELS.path} value`)} ${values.size === 1 ? 'looks' : 'look'} like route templates`);
     return fail(
-      `${plural(raw.length, `${LABELS.path} value`)} look like raw URLs: record the route template (e.g. /users/:id) or ${UNMATCHED_PATH}`,
+      `${plural(raw.length, `${LABELS.path} value`)} ${raw.length === 1 ? 'looks' : 'look'} like raw URLs: record the route template (e.g. /users/:id) or ${UNMATCHED_PATH}`,
       raw,
     );
   },
