@@ -6,8 +6,9 @@
 // Lists the files changed in `<base>...HEAD` (`git diff --name-only`, i.e. since the merge base),
 // and for every published package with a change under packages/<pkg>/src/ checks that the same
 // range adds a .changeset/*.md naming that package. Base ref: --base, else $CHANGESET_BASE, else
-// origin/main when it exists and HEAD is not on it, else the repository's first commit (so a
-// clean clone with full history checks everything since the start). Exit 1 with --ci (or CI=true)
+// origin/main when it exists and HEAD is not on it, else the last release commit (the last one that
+// changed a packages/*/CHANGELOG.md), else the repository's first commit (so a clean clone of main
+// with full history checks everything since the last release). Exit 1 with --ci (or CI=true)
 // when a package is missing a changeset; otherwise it only reports. Changes to tests, docs and
 // private packages never need one.
 import { execFileSync } from 'node:child_process';
@@ -38,6 +39,10 @@ function baseRef() {
     console.error('check-changesets: shallow clone; fetch full history (fetch-depth: 0) or pass --base');
     process.exit(2);
   }
+  // On main itself: everything since the last release (the last commit that wrote a CHANGELOG.md
+  // with `changeset version`), or since the first commit before the first release.
+  const lastRelease = git('log', '-1', '--format=%H', '--', 'packages/*/CHANGELOG.md');
+  if (lastRelease) return lastRelease;
   return git('rev-list', '--max-parents=0', 'HEAD').split('\n').pop();
 }
 
