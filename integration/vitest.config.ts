@@ -6,5 +6,7 @@ export default defineProject({
   test: {
     name: 'integration',
     include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -3,5 +3,5 @@ import { obsAliases } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: obsAliases },
-  test: { name: 'worker', include: ['test/**/*.test.ts'] },
+  test: { name: 'worker', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
 });
