@@ -1,0 +1,35 @@
+// The generator config of the end-to-end run: the defaults users get, with the three alerts the
+// suite proves shortened to `for: 5s` (their thresholds and traffic guards stay the defaults: a 5 %
+// 5xx share over 0.1 req/s, a 10 % task-failure share over 0.01 tasks/s), 1 s scrape and
+// evaluation intervals, and Alertmanager timings of seconds. Receivers: the webhook sink, and the
+// Slack receivers pointed at the same sink through their `api_url_file`.
+import { defineConfig, type ObsDashboardsConfig } from '@obs/dashboards';
+
+/** Seconds of `for` for every alert the suite fires. */
+export const E2E_FOR_SECONDS = 5;
+
+/**
+ * The config for one run (the sink's URLs are only known at run time).
+ *
+ * @example
+ * const files = generate(resolveConfig(e2eConfig({ webhookUrl, slackUrlFile })));
+ */
+export function e2eConfig(opts: { webhookUrl: string; slackUrlFile: string }): ObsDashboardsConfig {
+  const forShort = `${E2E_FOR_SECONDS}s`;
+  return defineConfig({
+    scrapeInterval: '1s',
+    evaluationInterval: '1s',
+    alerts: {
+      ServiceDown: { for: forShort },
+      HighAPIErrorRate: { for: forShort },
+      HighWorkerTaskFailureRate: { for: forShort },
+    },
+    alertmanager: {
+      webhook: { url: opts.webhookUrl },
+      slack: { channel: '#obs-e2e', apiUrlFile: opts.slackUrlFile },
+      groupWait: '1s',
+      groupInterval: '1s',
+      repeatInterval: '1h',
+    },
+  });
+}
