@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.shared.js';
 
-export default packageConfig(['src/index.ts', 'src/cli.ts']);
+export default packageConfig(['src/index.ts', 'src/cli.ts', 'src/tracing/index.ts']);

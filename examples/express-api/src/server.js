@@ -1,5 +1,8 @@
 // An Express 5 API with @obs/express: the same routes as examples/fastify-api.
-// Environment: HOST (127.0.0.1), PORT (3002), SERVICE_NAME (express-api), METRICS_TOKEN (unset: open /metrics).
+// Environment: HOST (127.0.0.1), PORT (3002), SERVICE_NAME (express-api), METRICS_TOKEN (unset: open /metrics),
+// OTEL_TRACES_EXPORTER and the other OTEL_* variables (unset: no tracing; see tracing.js).
+// First: tracing must be in place before node:http and express are loaded.
+import { tracing } from './tracing.js';
 import { createObsExpress } from '@obs/express';
 import { createLogger } from '@obs/metrics-standard';
 import express from 'express';
@@ -14,7 +17,11 @@ const o = createObsExpress({
   version: '1.0.0',
   ignore: ['/healthz'],
   metrics: { path: '/metrics', ...(token ? { token } : {}) },
+  // One JSON line per request on stdout, with the request span's trace_id/span_id when tracing is on.
+  logRequests: 'info',
 });
+// o.close() → obs.shutdown() flushes the spans still buffered.
+if (tracing) o.obs.onShutdown(() => tracing.shutdown());
 // Errors are counted by o.errorHandler; logging them must not count them a second time.
 const log = createLogger(o.obs, { countErrors: false });
 

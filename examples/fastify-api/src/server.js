@@ -1,5 +1,8 @@
 // A Fastify 5 service with @obs/fastify. Environment: HOST (127.0.0.1), PORT (3001),
-// SERVICE_NAME (fastify-api), METRICS_TOKEN (unset: /metrics open; set: bearer token required).
+// SERVICE_NAME (fastify-api), METRICS_TOKEN (unset: /metrics open; set: bearer token required),
+// OTEL_TRACES_EXPORTER and the other OTEL_* variables (unset: no tracing; see tracing.js).
+// First: tracing must be in place before node:http and fastify are loaded.
+import { tracing } from './tracing.js';
 import obsFastify from '@obs/fastify';
 import { createLogger, createObs } from '@obs/metrics-standard';
 import Fastify from 'fastify';
@@ -9,11 +12,16 @@ const port = Number(process.env.PORT || 3001);
 
 // The obs instance first, so that the logger's lines carry service/env/version too.
 const obs = createObs({ service: process.env.SERVICE_NAME || 'fastify-api', version: '1.0.0' });
+// obs.shutdown() (run by app.close()) flushes the spans still buffered.
+if (tracing) obs.onShutdown(() => tracing.shutdown());
 // countErrors: false because @obs/fastify already counts every handler error once; Fastify also
 // logs it at error level, which would count it a second time as `logged_error`.
+// logRequests: @obs/fastify's one line per request (route template, status, duration) carries the
+// request span's trace_id/span_id; Fastify's own request lines (`disableRequestLogging: true` to
+// drop them) may log from outside the request's async context.
 const app = Fastify({ loggerInstance: createLogger(obs, { countErrors: false }) });
 
-await app.register(obsFastify, { obs, metrics: { token: process.env.METRICS_TOKEN || undefined } });
+await app.register(obsFastify, { obs, metrics: { token: process.env.METRICS_TOKEN || undefined }, logRequests: 'info', logger: app.log });
 
 app.get('/users/:id', async (request) => ({ id: request.params.id, name: `user ${request.params.id}` }));
 

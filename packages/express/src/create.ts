@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createMetricsHandler, type Obs, type ShutdownOptions, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { ABORTED_STATUS, createLogger, createMetricsHandler, type Obs, type ShutdownOptions, sampledSpanContext, UNMATCHED_PATH } from '@obs/metrics-standard';
 import { type ObsExpressOptions, resolveOptions } from './options.js';
 import { type AppLike, type RouteLike, RouteTemplates } from './route-template.js';
 
@@ -49,6 +49,8 @@ interface RequestState {
   readonly root: AppLike | undefined;
   readonly pathname: string;
   readonly started: number;
+  /** The request's sampled span, captured in the middleware (where it is active); `null` when none. */
+  readonly span: NonNullable<ReturnType<typeof sampledSpanContext>> | null;
   done: boolean;
 }
 
@@ -86,7 +88,8 @@ function pathnameOf(req: IncomingMessage & { originalUrl?: string }): string {
  * process.once('SIGTERM', () => o.close(server));
  */
 export function createObsExpress(options: ObsExpressOptions): ObsExpress {
-  const { obs, metricsPath, protection, ignoreExact, ignorePrefixes } = resolveOptions(options);
+  const { obs, metricsPath, protection, ignoreExact, ignorePrefixes, logRequests, logger } = resolveOptions(options);
+  const log = logRequests === false ? undefined : (logger ?? createLogger(obs));
   const metricsHandler = createMetricsHandler(obs, protection);
   const templates = new RouteTemplates();
   const http = obs.http;
@@ -109,8 +112,21 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
       warn('route', err);
       path = UNMATCHED_PATH;
     }
-    if (aborted) http.abort(state.req.method, path, seconds);
-    else http.finish(state.req.method, path, res.statusCode, seconds);
+    // The captured span, or null: never whatever span is active when the response event fires.
+    if (aborted) http.abort(state.req.method, path, seconds, state.span);
+    else http.finish(state.req.method, path, res.statusCode, seconds, state.span);
+    if (log !== undefined) {
+      const span = state.span;
+      const line = {
+        method: state.req.method,
+        url: (state.req as { originalUrl?: string }).originalUrl ?? state.req.url,
+        path,
+        status: aborted ? Number(ABORTED_STATUS) : res.statusCode,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+        ...(span === null ? {} : { trace_id: span.traceId, span_id: span.spanId }),
+      };
+      log[logRequests as 'info' | 'debug'](line, aborted ? 'request aborted' : 'request completed');
+    }
   }
 
   // Shared listeners (no closure per request): `this` is the response.
@@ -148,6 +164,7 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
         root: (req as { app?: AppLike }).app,
         pathname,
         started: performance.now(),
+        span: sampledSpanContext() ?? null,
         done: false,
       };
       http.start();

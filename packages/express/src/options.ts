@@ -19,12 +19,26 @@ export interface ExpressIntegrationOptions {
    * (`'/internal/*'`), compared with the URL path on arrival. Default: `[]`.
    */
   ignore?: readonly string[];
+  /**
+   * Log one line per counted request when it ends, at this level (`method`, `url`, `path` (the
+   * route template), `status`, `duration_ms`, and the request span's `trace_id`/`span_id` when
+   * tracing is on), or `false` for none. Default: `false` (it costs throughput; see the README).
+   */
+  logRequests?: false | 'info' | 'debug';
+  /** The pino logger for the request lines. Default: `createLogger(obs)` (JSON on stdout with `service`, `env`, `version`). */
+  logger?: RequestLogger;
+}
+
+/** The part of a pino logger the request log uses (a `createLogger()` instance fits). */
+export interface RequestLogger {
+  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
 }
 
 /** Options of {@link createObsExpress}: either an existing `obs`, or the core's options to create one. */
 export type ObsExpressOptions = ExpressIntegrationOptions & ({ obs: Obs } | ObsOptions);
 
-const OWN_KEYS = ['metrics', 'ignore', 'obs'] as const;
+const OWN_KEYS = ['metrics', 'ignore', 'obs', 'logRequests', 'logger'] as const;
 const METRICS_KEYS = ['path', ...PROTECTION_OPTION_KEYS] as const;
 
 /** Validated options. */
@@ -34,6 +48,8 @@ export interface ResolvedOptions {
   protection: ProtectionOptions;
   ignoreExact: ReadonlySet<string>;
   ignorePrefixes: readonly string[];
+  logRequests: false | 'info' | 'debug';
+  logger: RequestLogger | undefined;
 }
 
 function invalid(option: string, received: unknown, detail: string): ObsError {
@@ -58,7 +74,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'createObsExpress needs { service } or { obs }');
   }
-  const { metrics, ignore, obs: given, ...core } = options as Record<string, unknown> & { obs?: unknown };
+  const { metrics, ignore, obs: given, logRequests = false, logger, ...core } = options as Record<string, unknown> & { obs?: unknown };
+  if (logRequests !== false && logRequests !== 'info' && logRequests !== 'debug') throw invalid('logRequests', logRequests, "expected false, 'info' or 'debug'");
+  if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof (logger as RequestLogger).info !== 'function' || typeof (logger as RequestLogger).debug !== 'function')) {
+    throw invalid('logger', logger, 'expected a pino logger (e.g. createLogger(obs))');
+  }
 
   let metricsPath: string | undefined = '/metrics';
   let protection: ProtectionOptions = {};
@@ -110,5 +130,5 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     obs = createObs(core as unknown as ObsOptions);
   }
 
-  return { obs, metricsPath, protection, ignoreExact, ignorePrefixes };
+  return { obs, metricsPath, protection, ignoreExact, ignorePrefixes, logRequests, logger: logger as RequestLogger | undefined };
 }

@@ -31,6 +31,20 @@ export interface ObsFastifyPluginOptions {
   ignore?: readonly string[];
   /** How long closing the app waits for in-flight requests before the shutdown callbacks run. Default: 10 000 ms. */
   shutdownTimeoutMs?: number;
+  /**
+   * Log one line per counted request when it ends, at this level (`method`, `url`, `path` (the
+   * route template), `status`, `duration_ms`, and the request span's `trace_id`/`span_id` when
+   * tracing is on), or `false` for none. Default: `false` (it costs throughput; see the README).
+   */
+  logRequests?: false | 'info' | 'debug';
+  /** The pino logger for the request lines. Default: `createLogger(obs)` (JSON on stdout with `service`, `env`, `version`). */
+  logger?: RequestLogger;
+}
+
+/** The part of a pino logger the request log uses (a `createLogger()` or Fastify's `app.log` fits). */
+export interface RequestLogger {
+  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
 }
 
 type NoObsOptions = { [K in keyof ObsOptions]?: never };
@@ -49,9 +63,11 @@ export interface ResolvedOptions {
   metricsServer: MetricsServerOptions | undefined;
   ignore: ReadonlySet<string>;
   shutdownTimeoutMs: number;
+  logRequests: false | 'info' | 'debug';
+  logger: RequestLogger | undefined;
 }
 
-const PLUGIN_KEYS = ['obs', 'metrics', 'metricsServer', 'ignore', 'shutdownTimeoutMs'] as const;
+const PLUGIN_KEYS = ['obs', 'metrics', 'metricsServer', 'ignore', 'shutdownTimeoutMs', 'logRequests', 'logger'] as const;
 /** Keys Fastify itself reads from `register` options; allowed and not passed on. */
 const FASTIFY_REGISTER_KEYS = ['prefix', 'logLevel', 'logSerializers'] as const;
 const PATH = /^\/\S*$/;
@@ -145,5 +161,13 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (t !== undefined && (typeof t !== 'number' || !Number.isInteger(t) || t < 0)) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'shutdownTimeoutMs', t, 'expected an integer number of milliseconds, 0 or more');
   }
-  return { obs, obsOptions, metrics, metricsServer, ignore, shutdownTimeoutMs: (t as number | undefined) ?? 10_000 };
+  const logRequests = input.logRequests ?? false;
+  if (logRequests !== false && logRequests !== 'info' && logRequests !== 'debug') {
+    throw new ObsError('OBS_ERR_INVALID_OPTION', 'logRequests', logRequests, "expected false, 'info' or 'debug'");
+  }
+  const logger = input.logger;
+  if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof (logger as RequestLogger).info !== 'function' || typeof (logger as RequestLogger).debug !== 'function')) {
+    throw new ObsError('OBS_ERR_INVALID_OPTION', 'logger', logger, 'expected a pino logger (e.g. createLogger(obs))');
+  }
+  return { obs, obsOptions, metrics, metricsServer, ignore, shutdownTimeoutMs: (t as number | undefined) ?? 10_000, logRequests, logger: logger as RequestLogger | undefined };
 }

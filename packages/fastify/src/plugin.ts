@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { createObs, createScrapeGuard, type Obs, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { ABORTED_STATUS, createLogger, createObs, createScrapeGuard, type Obs, sampledSpanContext, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ObsFastifyOptions, resolveOptions } from './options.js';
@@ -8,6 +8,7 @@ import { type ObsFastifyOptions, resolveOptions } from './options.js';
 const kStart = Symbol('obs.start');
 const kPath = Symbol('obs.path');
 const kError = Symbol('obs.error');
+const kSpan = Symbol('obs.span');
 
 interface TrackedResponse extends ServerResponse {
   /** performance.now() at onRequest; -1 once recorded or when the route is not counted. */
@@ -15,6 +16,11 @@ interface TrackedResponse extends ServerResponse {
   [kPath]?: string;
   /** The error Fastify's onError hook saw, counted at close if the response ended as a 5xx. */
   [kError]?: unknown;
+  /**
+   * The request's sampled span, captured in onRequest (where it is the active span): the `close`
+   * event may run in another async context. Set only when there is one.
+   */
+  [kSpan]?: NonNullable<ReturnType<typeof sampledSpanContext>>;
 }
 
 /** The separate metrics listener started by the `metricsServer` option. */
@@ -50,6 +56,8 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
   const hasIgnore = ignore.size > 0;
   const warner = obs.context.warner;
   const http = obs.http;
+  const logLevel = opts.logRequests;
+  const log = logLevel === false ? undefined : (opts.logger ?? createLogger(obs));
 
   const fail = (where: string, err: unknown) => {
     warner.once('OBS_WARN_RECORD_FAILED', `@obs/fastify:${where}`, `@obs/fastify ${where} failed: ${err instanceof Error ? err.message : String(err)}.`);
@@ -76,11 +84,25 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
       const seconds = (performance.now() - start) / 1000;
       const method = this.req?.method;
       const path = this[kPath] as string;
+      // null, not undefined: never fall back to whatever span is active in the close event.
+      const span = this[kSpan] ?? null;
       // `end()` was called: the response is complete (a client leaving during the final flush does
       // not make it an abort). `writableEnded` rather than `writableFinished`: light-my-request's
       // in-memory response (app.inject) never reports the latter.
-      if (this.writableEnded) http.finish(method, path, this.statusCode, seconds);
-      else http.abort(method, path, seconds);
+      const ended = this.writableEnded;
+      if (ended) http.finish(method, path, this.statusCode, seconds, span);
+      else http.abort(method, path, seconds, span);
+      if (log !== undefined) {
+        const line = {
+          method,
+          url: this.req?.url,
+          path,
+          status: ended ? this.statusCode : Number(ABORTED_STATUS),
+          duration_ms: Math.round(seconds * 1e6) / 1e3,
+          ...(span === null ? {} : { trace_id: span.traceId, span_id: span.spanId }),
+        };
+        log[logLevel as 'info' | 'debug'](line, ended ? 'request completed' : 'request aborted');
+      }
     } catch (err) {
       fail('onResponse', err);
     }
@@ -105,6 +127,8 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
       // A keep-alive connection reuses nothing here: each request has its own ServerResponse.
       res[kPath] = path;
       res[kStart] = performance.now();
+      const span = sampledSpanContext();
+      if (span !== undefined) res[kSpan] = span;
       http.start();
       res.on('close', onResponseClose);
     } catch (err) {

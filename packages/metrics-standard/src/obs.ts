@@ -41,6 +41,12 @@ export interface ObsOptions {
   cgroupRoot?: string;
   /** File naming this process's cgroups. Default: `/proc/self/cgroup`. */
   procSelfCgroup?: string;
+  /**
+   * Attach `trace_id`/`span_id` of the active sampled OpenTelemetry span to
+   * `http_request_duration_seconds` and `worker_task_duration_seconds` observations as exemplars
+   * (visible only in OpenMetrics scrapes). Costs nothing measurable without a tracing SDK. Default: true.
+   */
+  exemplars?: boolean;
 }
 
 const KNOWN_OPTIONS = [
@@ -56,6 +62,7 @@ const KNOWN_OPTIONS = [
   'onWarning',
   'cgroupRoot',
   'procSelfCgroup',
+  'exemplars',
 ] as const;
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -152,6 +159,7 @@ export function createObs(options: ObsOptions): Obs {
   }
   const cgroupRoot = optionalString('cgroupRoot', opts.cgroupRoot) ?? '/sys/fs/cgroup';
   const procSelfCgroup = optionalString('procSelfCgroup', opts.procSelfCgroup) ?? '/proc/self/cgroup';
+  const exemplars = optionalBoolean('exemplars', opts.exemplars, true);
 
   const warner = new Warner(opts.onWarning as WarningHandler | undefined);
   const registry = new Registry();
@@ -164,6 +172,7 @@ export function createObs(options: ObsOptions): Obs {
     warner,
     cgroupRoot,
     procSelfCgroup,
+    exemplars,
   };
 
   const work = new WorkTracker();

@@ -209,7 +209,8 @@ export function createWorkerMetrics(obsOrOptions: Obs | ObsOptions, options?: Wo
   const warner = obs.context.warner;
 
   const total = obs.counter(WORKER_METRICS.tasksTotal);
-  const duration = obs.histogram(WORKER_METRICS.taskDuration, obs.buckets.worker ? { buckets: obs.buckets.worker } : {});
+  // Exemplars: the span active when a run ends (the job's span inside the processor's context).
+  const duration = obs.histogram(WORKER_METRICS.taskDuration, obs.buckets.worker ? { buckets: obs.buckets.worker, exemplars: true } : { exemplars: true });
   const inProgress = obs.gauge(WORKER_METRICS.tasksInProgress);
   let queueSize: ObsGauge<typeof WORKER_METRICS.queueSize> | undefined;
   const sampler = new QueueSizeSampler(

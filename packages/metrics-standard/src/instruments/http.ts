@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import { HTTP_METRICS } from '../definitions/http.js';
 import { ABORTED_STATUS, HTTP_METHODS, OTHER_METHOD } from '../definitions/labels.js';
 import { type CounterChild, type HistogramChild, type InstrumentContext, ObsCounter, ObsGauge, ObsHistogram } from './instrument.js';
@@ -49,7 +50,7 @@ export class HttpRecorder {
     buckets?: readonly number[],
   ) {
     this.requests = new ObsCounter(HTTP_METRICS.requestsTotal, ctx);
-    this.duration = new ObsHistogram(HTTP_METRICS.requestDuration, ctx, buckets ? { buckets } : {});
+    this.duration = new ObsHistogram(HTTP_METRICS.requestDuration, ctx, buckets ? { buckets, exemplars: true } : { exemplars: true });
     this.inFlightGauge = new ObsGauge(HTTP_METRICS.requestsInFlight, ctx, {
       collect: () => this.inFlightGauge.labels().set(this.inFlight),
     });
@@ -68,21 +69,23 @@ export class HttpRecorder {
 
   /**
    * A request finished: decrements in-flight and records its count and duration.
-   * `path` is the route template, or `UNMATCHED_PATH`.
+   * `path` is the route template, or `UNMATCHED_PATH`. `exemplar`: the request's sampled span
+   * context, captured where its span was active (see `sampledSpanContext()`); omitted, the span
+   * active now is used; `null`, no exemplar.
    */
-  finish(method: string | undefined, path: string, status: number | string, seconds: number): void {
+  finish(method: string | undefined, path: string, status: number | string, seconds: number, exemplar?: SpanContext | null): void {
     if (this.inFlight > 0) this.inFlight--;
     this.work.end();
-    this.record(method, path, status, seconds);
+    this.record(method, path, status, seconds, exemplar);
   }
 
   /** The client aborted before the response finished: counted once, with status 499. */
-  abort(method: string | undefined, path: string, seconds: number): void {
-    this.finish(method, path, ABORTED_STATUS, seconds);
+  abort(method: string | undefined, path: string, seconds: number, exemplar?: SpanContext | null): void {
+    this.finish(method, path, ABORTED_STATUS, seconds, exemplar);
   }
 
   /** Record one finished request without touching the in-flight count. */
-  record(method: string | undefined, path: string, status: number | string, seconds: number): void {
+  record(method: string | undefined, path: string, status: number | string, seconds: number, exemplar?: SpanContext | null): void {
     const m = normalizeMethod(method);
     let byPath = this.routes.get(m);
     if (byPath === undefined) {
@@ -102,6 +105,6 @@ export class HttpRecorder {
       if (!this.requests.isOverflow(counter)) route.byStatus.set(s, counter);
     }
     counter.inc();
-    route.duration.observe(seconds);
+    route.duration.observe(seconds, exemplar);
   }
 }

@@ -1,7 +1,9 @@
+import type { SpanContext } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { OVERFLOW_VALUE } from '../definitions/labels.js';
 import type { MetricDefinition } from '../definitions/types.js';
 import { SeriesGuard } from '../cardinality.js';
+import { sampledSpanContext } from '../tracing/span-context.js';
 import type { Warner } from '../warnings.js';
 
 /** The label names of a definition that a caller sets (everything but the constant ones such as `service`). */
@@ -17,6 +19,8 @@ export interface InstrumentContext {
   constantLabels: ReadonlySet<string>;
   maxSeriesPerMetric: number;
   warner: Warner;
+  /** Whether histograms created with `exemplars: true` attach trace exemplars (the `exemplars` option of createObs). Default: false. */
+  exemplars?: boolean;
 }
 
 /** Options when creating an instrument from a definition. */
@@ -25,6 +29,12 @@ export interface InstrumentOptions {
   buckets?: readonly number[];
   /** Called at scrape time before the value is read. */
   collect?: () => void | Promise<void>;
+  /**
+   * Histograms only: attach the `trace_id` and `span_id` of the sampled span to observations as
+   * OpenMetrics exemplars (shown only when a scrape negotiates OpenMetrics), when the owner's
+   * `exemplars` option is on too. Default: false.
+   */
+  exemplars?: boolean;
 }
 
 const SEP = '\u0001';
@@ -213,29 +223,61 @@ export class ObsGauge<D extends MetricDefinition = MetricDefinition> extends Ins
 
 /** A histogram child. */
 export interface HistogramChild {
-  observe(value: number): void;
+  /**
+   * Observe `value`. On an exemplar-enabled histogram, `exemplar` is the span context to attach:
+   * omitted, the active sampled span's (if any) is used; `null`, none.
+   */
+  observe(value: number, exemplar?: SpanContext | null): void;
 }
 
 /** A contract histogram with cached children and a cardinality cap; never throws at record time. */
 export class ObsHistogram<D extends MetricDefinition = MetricDefinition> extends Instrument<HistogramChild> {
   readonly metric: Histogram<string>;
   readonly buckets: readonly number[];
+  /** True when observations carry trace exemplars. */
+  readonly exemplars: boolean;
 
   constructor(definition: D, ctx: InstrumentContext, options: InstrumentOptions = {}) {
     super(definition, ctx);
     this.buckets = options.buckets ?? definition.buckets ?? [];
+    this.exemplars = options.exemplars === true && ctx.exemplars === true;
     this.metric = new Histogram({
       name: definition.name,
       help: definition.help,
       labelNames: this.labelNames,
       buckets: [...this.buckets],
-      registers: [ctx.registry],
+      // prom-client refuses exemplars on a registry whose content type is Prometheus text, though
+      // its Prometheus rendering simply leaves them out: register by hand. They show only in the
+      // OpenMetrics mirror (exposition/scrape.ts).
+      registers: this.exemplars ? [] : [ctx.registry],
+      ...(this.exemplars ? { enableExemplars: true } : {}),
       ...(options.collect ? { collect: safeCollect(definition.name, ctx.warner, options.collect) } : {}),
     });
+    if (this.exemplars) ctx.registry.registerMetric(this.metric);
   }
 
   protected makeChild(values: string[]): HistogramChild {
     const inner = this.metric.labels(...values);
+    if (this.exemplars) {
+      // The label object is built once per child; an observation without a sampled span takes
+      // the plain path and allocates nothing.
+      const labels: Record<string, string> = {};
+      this.labelNames.forEach((n, i) => {
+        labels[n] = values[i] as string;
+      });
+      const metric = this.metric;
+      return {
+        observe: (value: number, exemplar?: SpanContext | null) => {
+          try {
+            const sc = exemplar === undefined ? sampledSpanContext() : exemplar;
+            if (sc == null) inner.observe(value);
+            else metric.observe({ labels, value, exemplarLabels: { trace_id: sc.traceId, span_id: sc.spanId } });
+          } catch (err) {
+            this.fail(err);
+          }
+        },
+      };
+    }
     return {
       observe: (value: number) => {
         try {
