@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2E_FOR_SECONDS } from './obs-dashboards.e2e.config.js';
-import { checkDashboard, LIMIT_METRICS, NOT_RUN, type QueryOutcome, type View } from './lib/dashboard-check.js';
-import { type DashboardJson, panelQueries, timeContext } from './lib/grafana.js';
-import type { WebhookAlert } from './lib/sink.js';
+import { checkDashboard, exportersRead, LIMIT_METRICS, NOT_RUN, type QueryOutcome, type View } from './lib/dashboard-check.js';
+import { type DashboardJson, timeContext } from './lib/grafana.js';
+import type { WebhookAlert, WebhookPayload } from './lib/sink.js';
 import { type Stack, startStack } from './lib/stack.js';
 import { apiMix, goodMix, load } from './lib/traffic.js';
 
@@ -28,6 +28,8 @@ interface Timing {
   recovery: string;
   fired?: number;
   resolved?: number;
+  /** The firing notification. */
+  firing?: WebhookPayload;
 }
 const timings: Timing[] = [];
 const outcomes: QueryOutcome[] = [];
@@ -65,6 +67,18 @@ async function fireBy(timing: Timing, service: string, maxSteps: number, step: (
   for (let i = 0; i < maxSteps && !(await alertActive(timing.alert, service)); i++) await step();
   const hit = await stack.sink.waitForAlert(timing.alert, 'firing', { after: start, timeoutMs: 45_000, labels: { service } });
   timing.fired = (hit.receivedAt - start) / 1000;
+  timing.firing = hit.payload;
+}
+
+/** The firing notification went the generated route for a critical alert and carries the annotations. */
+function expectCriticalNotification(timing: Timing, service: string): void {
+  const p = timing.firing!;
+  expect(p.receiver, `${timing.alert} routed by severity="critical"`).toBe('pager');
+  expect(p.groupLabels).toEqual({ alertname: timing.alert, service });
+  const alert = p.alerts.find((a) => a.labels.alertname === timing.alert)!;
+  expect(alert.labels.severity).toBe('critical');
+  expect(alert.annotations.summary).toContain(service);
+  expect(alert.annotations.runbook_url).toMatch(/^https?:\/\/\S+\/[a-z0-9-]+$/);
 }
 
 /** Runs `step` (bounded recovery traffic) until the resolved notification arrives; seconds from the first step. */
@@ -113,8 +127,9 @@ afterAll(async () => {
   for (const name of ['containers', 'kubernetes', 'datastores']) {
     const text = stack?.generated.get(`grafana/dashboards/${name}.json`);
     if (text === undefined) continue;
-    const qs = panelQueries(name, JSON.parse(text) as DashboardJson);
-    lines.push(`Not exercised: the ${name} dashboard (${new Set(qs.map((q) => q.panelId)).size} panels, ${qs.length} queries): it reads ${name === 'containers' ? 'cAdvisor' : name === 'kubernetes' ? 'kube-state-metrics (and cAdvisor)' : 'postgres_exporter, redis_exporter and RabbitMQ'}, which the suite does not run`);
+    const r = exportersRead(name, JSON.parse(text) as DashboardJson);
+    lines.push(`Not exercised: the ${name} dashboard (${r.panels} panels, ${r.queries} queries): it reads ${[...r.exporters].join(', ')}, which the suite does not run`);
+    for (const o of r.other) lines.push(`  - reads no such exporter, still not queried (dashboard out of the suite's scope): ${o}`);
   }
   lines.push(`Total: ${((Date.now() - suiteStart) / 1000).toFixed(1)} s`);
   console.log(lines.join('\n'));
@@ -188,6 +203,8 @@ describe('end to end: examples → Prometheus → Alertmanager → webhook', () 
     ]);
     expect(api.fired).toBeGreaterThan(E2E_FOR_SECONDS);
     expect(worker.fired).toBeGreaterThan(E2E_FOR_SECONDS);
+    expectCriticalNotification(api, stack.express.service);
+    expectCriticalNotification(worker, stack.worker.service);
     // The Slack receivers got the same alerts (their api_url_file points at the sink).
     expect(stack.sink.received.some((r) => r.path === '/slack')).toBe(true);
   });
@@ -229,6 +246,10 @@ describe('end to end: examples → Prometheus → Alertmanager → webhook', () 
     const without = outcomes.filter((o) => o.status === 'empty' || o.status === 'error');
     expect(without.map((o) => `${o.dashboard} / ${o.panel} (${o.refId}) [${o.view}] ${o.status}${o.reason ? `: ${o.reason}` : ''}\n    ${o.expr}`)).toEqual([]);
     expect(outcomes.filter((o) => o.status === 'data').length).toBeGreaterThan(100);
+    // The check does see "No data": the same dashboard for a service that does not exist is empty throughout.
+    const none = await checkDashboard(stack.prometheus.api, 'worker', dashboard('worker'), [{ label: 'service=no-such-service', selections: { service: pick('no-such-service'), queue: pick('emails') }, expect: {} }], t, unavailable);
+    expect(none.outcomes.length).toBeGreaterThan(5);
+    expect(none.outcomes.filter((o) => o.status !== 'empty').map((o) => o.panel)).toEqual([]);
     // Only exporters the suite does not run (or a limit the machine cannot set) may be skipped.
     const skipped = outcomes.filter((o) => o.status === 'not-exercised');
     for (const o of skipped) expect(o.reason).toMatch(new RegExp(`${Object.values(NOT_RUN).join('|')}|cgroup limit`));
@@ -239,6 +260,7 @@ describe('end to end: examples → Prometheus → Alertmanager → webhook', () 
     timings.push(down);
     await fireBy(down, stack.fastify.service, 1, () => stack.killFastify());
     expect(down.fired).toBeGreaterThan(E2E_FOR_SECONDS);
+    expectCriticalNotification(down, stack.fastify.service);
   });
 
   it('each alert resolves after recovery (status "resolved" at the webhook)', async () => {

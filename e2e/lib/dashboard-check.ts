@@ -14,6 +14,7 @@ import {
   type TemplateVariable,
   type TimeContext,
   templateVariables,
+  timeContext,
 } from './grafana.js';
 import type { PrometheusApi } from './prometheus-api.js';
 
@@ -128,3 +129,25 @@ export async function checkDashboard(
 
 /** The limit metrics, for when the examples cannot run under a cgroup limit. */
 export const LIMIT_METRICS = [RESOURCE_METRICS.cpuLimitCores.name, RESOURCE_METRICS.memoryLimitBytes.name] as const;
+
+/**
+ * For a dashboard the suite does not query (Containers, Kubernetes, Datastores): which exporters
+ * that are not run its queries read, and which queries read none of them.
+ *
+ * @example
+ * const { exporters } = exportersRead('containers', json); // Set { 'cAdvisor' }
+ */
+export function exportersRead(name: string, json: DashboardJson): { panels: number; queries: number; exporters: Set<string>; other: string[] } {
+  const notRun = notRunSeries();
+  const queries = panelQueries(name, json);
+  const exporters = new Set<string>();
+  const other: string[] = [];
+  for (const q of queries) {
+    const found = selectedMetrics(interpolate(q.expr, () => '.+', timeContext(0, 300, 1)))
+      .map((m) => notRun.get(m))
+      .filter((e): e is string => e !== undefined);
+    for (const e of found) exporters.add(e);
+    if (found.length === 0) other.push(`${q.panel} (${q.refId}): ${q.expr}`);
+  }
+  return { panels: new Set(queries.map((q) => q.panelId)).size, queries: queries.length, exporters, other };
+}

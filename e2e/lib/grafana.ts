@@ -143,7 +143,8 @@ export function timeContext(from: number, to: number, scrapeInterval: number, ma
  * Substitutes the interval macros and the template variables (`$name`, `${name}`, `[[name]]`)
  * as Grafana does; throws on a variable it does not know, so a new variable is never sent raw.
  */
-export function interpolate(expr: string, variables: ReadonlyMap<string, string>, t: TimeContext): string {
+export function interpolate(expr: string, variables: ReadonlyMap<string, string> | ((name: string) => string | undefined), t: TimeContext): string {
+  const lookup = typeof variables === 'function' ? variables : (name: string) => variables.get(name);
   const range = Math.round(t.to - t.from);
   const macros: [string, string][] = [
     ['$__rate_interval_ms', String(t.rateInterval * 1000)],
@@ -159,7 +160,7 @@ export function interpolate(expr: string, variables: ReadonlyMap<string, string>
   out = out.replace(/\$\{(\w+)(?::(\w+))?\}|\[\[(\w+)\]\]|\$([A-Za-z_]\w*)/g, (whole, braced, format, bracketed, bare) => {
     const name = braced ?? bracketed ?? bare;
     if (format !== undefined) throw new Error(`variable format \${${name}:${format}} is not emulated (in ${expr})`);
-    const value = variables.get(name);
+    const value = lookup(name);
     if (value === undefined) throw new Error(`unknown variable ${whole} in ${expr}`);
     return value;
   });
