@@ -40,8 +40,8 @@ describe('@obs/express with a sampled request span', () => {
     // What @opentelemetry/instrumentation-http does: the span is active around the 'request' event.
     const emit = server.emit;
     server.emit = function (this: Server, event: string, ...args: unknown[]) {
-      if (event !== 'request' || !(args[0] as { url?: string }).url?.startsWith('/users/')) return emit.call(this, event, ...args);
-      return context.with(trace.setSpan(context.active(), trace.wrapSpanContext(SAMPLED)), () => emit.call(this, event, ...args));
+      if (event !== 'request' || !(args[0] as { url?: string }).url?.startsWith('/users/')) return Reflect.apply(emit, this, [event, ...args]);
+      return context.with(trace.setSpan(context.active(), trace.wrapSpanContext(SAMPLED)), () => Reflect.apply(emit, this, [event, ...args]));
     } as Server['emit'];
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     expect((await fetch(`${base}/users/3`)).status).toBe(200);

@@ -42,8 +42,8 @@ describe('@obs/fastify with a sampled request span', () => {
     const server = app.server;
     const emit = server.emit;
     server.emit = function (this: typeof server, event: string, ...args: unknown[]) {
-      if (event !== 'request' || !(args[0] as { url?: string }).url?.startsWith('/users/')) return emit.call(this, event, ...args);
-      return context.with(trace.setSpan(context.active(), trace.wrapSpanContext(SAMPLED)), () => emit.call(this, event, ...args));
+      if (event !== 'request' || !(args[0] as { url?: string }).url?.startsWith('/users/')) return Reflect.apply(emit, this, [event, ...args]);
+      return context.with(trace.setSpan(context.active(), trace.wrapSpanContext(SAMPLED)), () => Reflect.apply(emit, this, [event, ...args]));
     } as typeof server.emit;
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     expect((await fetch(`${base}/users/1?x=1`)).status).toBe(200);
