@@ -75,8 +75,13 @@ export interface ObsDashboardsConfig {
   kubernetes?: { namespace?: string; ruleLabels?: Record<string, string>; dashboardLabels?: Record<string, string> };
   /** Alertmanager receivers and timings. */
   alertmanager?: AlertmanagerConfigInput;
-  /** Grafana folder the provisioned dashboards land in. */
-  grafana?: { folder?: string };
+  /**
+   * Grafana: the folder the provisioned dashboards land in; the Tempo data source exemplars link
+   * to (`exemplarTraceIdDestinations` of the provisioned Prometheus data source, and a `tempo`
+   * variable on the Service and Worker dashboards) and the Loki data source of the Service
+   * dashboard's Logs link (a `loki` variable); `false` leaves either out.
+   */
+  grafana?: { folder?: string; tempo?: { uid?: string } | false; loki?: { uid?: string } | false };
 }
 
 /** The configuration with every default filled in; what the builders read. */
@@ -88,7 +93,7 @@ export interface ResolvedConfig {
   domain: { metrics: MetricDefinition[]; panels: Required<DomainPanel>[]; alerts: DomainAlert[] };
   kubernetes: { namespace: string; ruleLabels: Record<string, string>; dashboardLabels: Record<string, string> };
   alertmanager: AlertmanagerConfigInput & { groupWait: string; groupInterval: string; repeatInterval: string };
-  grafana: { folder: string };
+  grafana: { folder: string; tempo: { uid: string } | undefined; loki: { uid: string } | undefined };
   /** Alerts, SLOs, packs, domain alerts and runbook base, resolved by the rules module. */
   rules: ResolvedRulesConfig;
 }
@@ -105,7 +110,7 @@ export const CONFIG_DEFAULTS = {
     dashboardLabels: { grafana_dashboard: '1' },
   },
   alertmanager: { groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
-  grafana: { folder: 'Observability' },
+  grafana: { folder: 'Observability', tempo: { uid: 'tempo' }, loki: { uid: 'loki' } },
 } as const;
 
 /**
@@ -299,7 +304,12 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     const w = checkKeys('alertmanager.webhook', am.webhook, ['url']);
     alertmanager.webhook = { url: str('alertmanager.webhook.url', w.url, '', /^https?:\/\/\S+$/, 'an http(s) URL') };
   }
-  const graf = checkKeys('grafana', raw.grafana ?? {}, ['folder']);
+  const graf = checkKeys('grafana', raw.grafana ?? {}, ['folder', 'tempo', 'loki']);
+  const linked = (key: 'tempo' | 'loki'): { uid: string } | undefined => {
+    if (graf[key] === false) return undefined;
+    const d = checkKeys(`grafana.${key}`, graf[key] ?? {}, ['uid']);
+    return { uid: str(`grafana.${key}.uid`, d.uid, CONFIG_DEFAULTS.grafana[key].uid, /^[a-zA-Z0-9_-]{1,40}$/, 'a Grafana uid (letters, digits, - and _, at most 40)') };
+  };
   const rulesInput: RulesConfigInput = {
     ...(raw.alerts !== undefined && { alerts: raw.alerts }),
     ...(raw.slo !== undefined && { slo: raw.slo }),
@@ -322,7 +332,7 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
       dashboardLabels: labels('kubernetes.dashboardLabels', k8s.dashboardLabels, CONFIG_DEFAULTS.kubernetes.dashboardLabels),
     },
     alertmanager,
-    grafana: { folder: str('grafana.folder', graf.folder, CONFIG_DEFAULTS.grafana.folder) },
+    grafana: { folder: str('grafana.folder', graf.folder, CONFIG_DEFAULTS.grafana.folder), tempo: linked('tempo'), loki: linked('loki') },
     rules: resolveRulesConfig(rulesInput),
   };
 }

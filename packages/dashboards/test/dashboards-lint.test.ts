@@ -76,7 +76,8 @@ describe.each([
   });
 
   it.each(list.map((d) => [d.uid, d] as const))('%s: datasource variable and query variables', (_uid, d) => {
-    const ds = d.templating.list.filter((v) => v.type === 'datasource');
+    // The optional Tempo/Loki variables (exemplar traces, logs link) are checked in otel-links.test.ts.
+    const ds = d.templating.list.filter((v) => v.type === 'datasource' && v.query === 'prometheus');
     expect(ds.map((v) => [v.name, v.query])).toEqual([['datasource', 'prometheus']]);
     const queries = d.templating.list.filter((v) => v.type === 'query');
     expect(queries.length).toBeGreaterThan(0);

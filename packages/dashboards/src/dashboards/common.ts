@@ -94,6 +94,11 @@ export interface DashboardSpec {
   sections: readonly Section[];
   /** Extra dashboard links (the dropdown of every @obs dashboard is always there). */
   links?: readonly { title: string; url: string; tooltip: string }[];
+  /**
+   * Optional data source variables besides Prometheus (e.g. Tempo for the exemplars' traces, Loki
+   * for the logs link), placed after `datasource`; the default is the configured uid.
+   */
+  linkedDatasources?: readonly { name: string; label: string; type: string; uid: string; description: string }[];
 }
 
 /**
@@ -118,8 +123,11 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
         .description('The Prometheus data source every panel and variable queries.')
         .type('prometheus')
         .regex(''),
-    )
-    .link(
+    );
+  for (const d of spec.linkedDatasources ?? []) {
+    b.withVariable(new DatasourceVariableBuilder(d.name).label(d.label).description(d.description).type(d.type).regex('').current({ text: d.uid, value: d.uid }));
+  }
+  b.link(
       new DashboardLinkBuilder('@obs dashboards')
         .type(DashboardLinkType.Dashboards)
         .tags([OBS_TAG])

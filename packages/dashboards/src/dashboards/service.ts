@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { linkedDatasources } from './linked-datasources.js';
 import {
   HTTP_METRICS,
   LABELS,
@@ -72,8 +73,9 @@ export function serviceDashboard(cfg: ResolvedConfig): Dashboard {
   const byInstance = ['instance'];
   const errors5xx = [...m, serverErrorMatcher()];
   const domain = domainPanels(cfg, m).map((p) => timeseries({ ...p, w: 8 }));
+  const lokiDs = cfg.grafana.loki;
   const loki = encodeURIComponent(
-    JSON.stringify({ datasource: 'Loki', queries: [{ refId: 'A', expr: '{service="$service"}' }], range: { from: 'now-1h', to: 'now' } }),
+    JSON.stringify({ datasource: lokiDs ? '$loki' : 'Loki', queries: [{ refId: 'A', expr: '{service="$service"}' }], range: { from: 'now-1h', to: 'now' } }),
   );
   return buildDashboard({
     name: 'service',
@@ -100,8 +102,15 @@ export function serviceDashboard(cfg: ResolvedConfig): Dashboard {
         description: 'Instances of the service (scrape targets reporting service_up).',
       },
     ],
-    // `$service` stays literal so Grafana interpolates it (service names need no URL encoding).
-    links: [{ title: 'Logs', url: `/explore?left=${loki.replaceAll('%24service', '$service')}`, tooltip: 'This service\'s logs in Explore (a Loki data source named "Loki", label service)' }],
+    linkedDatasources: linkedDatasources(cfg, ['tempo', 'loki']),
+    // `$service` (and `$loki`) stay literal so Grafana interpolates them (no URL encoding needed).
+    links: [
+      {
+        title: 'Logs',
+        url: `/explore?left=${loki.replaceAll('%24service', '$service').replaceAll('%24loki', '$loki')}`,
+        tooltip: lokiDs ? 'This service\'s logs in Explore (the Loki data source of the `loki` variable, label service)' : 'This service\'s logs in Explore (a Loki data source named "Loki", label service)',
+      },
+    ],
     sections: [
       {
         title: 'Summary',

@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { linkedDatasources } from './linked-datasources.js';
 import { LABELS, TASK_STATUS, WORKER_METRICS } from '@obs/metrics-standard';
 import type { ResolvedConfig } from '../config.js';
 import { heatmap, stat, timeseries } from '../panels/index.js';
@@ -23,6 +24,7 @@ export function workerDashboard(cfg: ResolvedConfig): Dashboard {
     title: 'Worker',
     description: 'Background workers (queue consumers): task rate, failure ratio, duration, queue size and tasks in progress, by queue and task.',
     tags: ['worker'],
+    linkedDatasources: linkedDatasources(cfg, ['tempo']),
     variables: [
       {
         name: 'service',

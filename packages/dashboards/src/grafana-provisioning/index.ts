@@ -30,14 +30,24 @@ export function grafanaDatasourceFile(cfg: ResolvedConfig): string {
           url: PROMETHEUS_URL,
           isDefault: true,
           editable: false,
-          jsonData: { timeInterval: cfg.scrapeInterval, httpMethod: 'POST' },
+          jsonData: {
+            timeInterval: cfg.scrapeInterval,
+            httpMethod: 'POST',
+            // Exemplars carry trace_id (set by @obs from the sampled span): link them to Tempo.
+            ...(cfg.grafana.tempo ? { exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: cfg.grafana.tempo.uid }] } : {}),
+          },
         },
       ],
     },
     [
       [['datasources', 0, 'url'], `Prometheus as Grafana reaches it; change for your network.`],
       [['datasources', 0, 'isDefault'], 'The default datasource: the dashboards pick it in their `datasource` variable.'],
-      [['datasources', 0, 'jsonData'], 'timeInterval = the scrape interval, so that $__rate_interval always spans four scrapes.'],
+      [
+        ['datasources', 0, 'jsonData'],
+        cfg.grafana.tempo
+          ? `timeInterval = the scrape interval, so that $__rate_interval always spans four scrapes. Exemplars' trace_id opens the trace in the Tempo data source of uid "${cfg.grafana.tempo.uid}" (config grafana.tempo; false to drop the link).`
+          : 'timeInterval = the scrape interval, so that $__rate_interval always spans four scrapes.',
+      ],
     ],
   );
 }
