@@ -22,6 +22,7 @@ export const TARGETS = {
 
 const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
 const int = (x) => (x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
+const signed = (x, d = 1) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`);
 const range = (o, d = 1) => `${f(o.min, d)}–${f(o.max, d)}`;
 const yes = (ok) => (ok ? '**met**' : '**not met**');
 
@@ -78,14 +79,14 @@ if (r.flood) {
   p(
     '## Flood of unmatched paths',
     '',
-    `Each variant in a fresh process: ${s.warmupSeconds} s of \`/users/<id>\` load, then distinct paths no route matches, half numeric (\`/x/100000\`, \`/x/100002\`, …), half word-like (\`/blog/alpha-bravo-charlie\`, …), ${steps.map(int).join(' then up to ')} in total (${s.connections} connections). After each step: the series on \`/metrics\` (lines that are not comments) and how many the flood added, the scrape time (median of ${s.scrapes} scrapes, measured by the client over loopback), and the growth of the server's RSS since before the flood (\`/proc/<pid>/status\` VmRSS). The bare frameworks show the RSS growth that is the framework's own (404 handling, heap growth under load).`,
+    `Each variant in a fresh process: ${s.warmupSeconds} s of \`/users/<id>\` load, then the same unmatched URL (\`/not-a-route\`) for as long, then distinct paths no route matches, half numeric (\`/x/100000\`, \`/x/100002\`, …), half word-like (\`/blog/alpha-bravo-charlie\`, …), ${steps.map(int).join(' then up to ')} in total (${s.connections} connections). After each step: the series on \`/metrics\` (lines that are not comments) and how many the flood added, the scrape time (median of ${s.scrapes} scrapes, measured by the client over loopback), and the growth of the server's RSS since before the flood (\`/proc/<pid>/status\` VmRSS). The bare frameworks show the RSS growth that is the framework's own. "http_* added" counts only the series of HTTP metric families (every variant names them \`http_…\`); other families can gain a series for reasons of their own (a first major GC adds a \`kind\` to the GC histogram).`,
     '',
-    `| variant | ${steps.map((n) => `after ${int(n)}: series (added) | scrape ms | RSS +MB`).join(' | ')} |`,
-    `|---|${steps.map(() => '---:|---:|---:').join('|')}|`,
+    `| variant | ${steps.map((n) => `after ${int(n)}: series | http_* added | scrape ms | RSS +MB`).join(' | ')} |`,
+    `|---|${steps.map(() => '---:|---:|---:|---:').join('|')}|`,
   );
   for (const [, v] of Object.entries(r.flood)) {
     const cells = v.steps.map((st) =>
-      st.series === null ? 'no /metrics | — | ' + f(st.rssGrowthMB) : `${int(st.series)} (+${int(st.addedSeries)}) | ${f(st.scrapeMs)} | ${f(st.rssGrowthMB)}`,
+      st.series === null ? `no /metrics | — | — | ${signed(st.rssGrowthMB)}` : `${int(st.series)} | +${int(st.addedHttpSeries)} | ${f(st.scrapeMs)} | ${signed(st.rssGrowthMB)}`,
     );
     p(`| ${v.label} | ${cells.join(' | ')} |`);
   }
@@ -134,8 +135,8 @@ if (r.flood) {
     const bare = r.flood[name.replace('-obs', '-bare')]?.steps.at(-1);
     const full = last >= TARGETS.floodPaths;
     p(
-      `| ${v.label}: a flood of ${int(TARGETS.floodPaths)} unmatched paths adds no series | +${int(st.addedSeries)} series after ${int(st.paths)} paths (counted from after the first unmatched request, which creates the \`<unmatched>\` series) | ${full ? yes(st.addedSeries === 0) : 'not measured at full size (quick run)'} |`,
-      `| ${v.label}: the flood adds < ${TARGETS.floodRssMB} MB RSS | +${f(st.rssGrowthMB)} MB (bare ${v.framework}: +${f(bare?.rssGrowthMB)} MB) | ${full ? yes(st.rssGrowthMB < TARGETS.floodRssMB) : 'not measured at full size (quick run)'} |`,
+      `| ${v.label}: a flood of ${int(TARGETS.floodPaths)} unmatched paths adds no series | +${int(st.addedHttpSeries)} HTTP series, +${int(st.addedSeries)} in all, after ${int(st.paths)} distinct paths (counted from after the warm-up, whose unmatched requests created the \`<unmatched>\` series) | ${full ? yes(st.addedHttpSeries === 0) : 'not measured at full size (quick run)'} |`,
+      `| ${v.label}: the flood adds < ${TARGETS.floodRssMB} MB RSS | ${signed(st.rssGrowthMB)} MB (bare ${v.framework}: ${signed(bare?.rssGrowthMB)} MB) | ${full ? yes(st.rssGrowthMB < TARGETS.floodRssMB) : 'not measured at full size (quick run)'} |`,
     );
   }
 }
@@ -152,16 +153,19 @@ if (r.flood) {
     const pl = st.pathLabels;
     if (!pl) {
       const fourxx = v.steps.reduce((n, x) => n + x.statuses['4xx'], 0);
-      p(`- ${v.label}: no metrics; RSS +${f(st.rssGrowthMB)} MB after ${int(st.paths)} unmatched requests (${int(fourxx)} answered 4xx).`);
+      p(`- ${v.label}: no metrics; RSS ${signed(st.rssGrowthMB)} MB after ${int(st.paths)} unmatched requests (${int(fourxx)} answered 4xx).`);
       continue;
     }
     const what = [];
     if (pl.numeric === 0 && pl.wordLike === 0) what.push('no path label value comes from a flood URL');
-    if (pl.numeric > 0) what.push(`${int(pl.numeric)} distinct numeric-path values (e.g. \`${pl.examples.find((e) => e.startsWith('/x/'))}\`)`);
+    if (pl.numeric === 0 && pl.wordLike === 0 && pl.all && !pl.all.some((x) => x.includes('unmatched') || x.includes('not-a-route')))
+      what.push('and no value stands for unmatched requests either: the 404s are in no series at all, invisible on /metrics');
+    if (pl.numeric === 1) what.push(`the numeric paths collapsed into one value (\`${pl.examples.find((e) => e.startsWith('/x/'))}\`)`);
+    else if (pl.numeric > 1) what.push(`${int(pl.numeric)} distinct numeric-path values (e.g. \`${pl.examples.find((e) => e.startsWith('/x/'))}\`)`);
     if (pl.wordLike > 0) what.push(`${int(pl.wordLike)} distinct word-like raw URL paths as label values (e.g. \`${pl.examples.find((e) => e.startsWith('/blog/'))}\`)`);
     const values = pl.all ? `; all path-like label values: ${pl.all.map((x) => `\`${x}\``).join(', ')}` : `; ${int(pl.distinct)} distinct path-like label values in all`;
     p(
-      `- ${v.label}: after ${int(st.paths)} unmatched requests, +${int(st.addedSeries)} series, ${what.join(', ')}${values}; scrape ${f(st.scrapeMs)} ms, body ${int(st.scrapeBytes)} bytes, RSS +${f(st.rssGrowthMB)} MB.`,
+      `- ${v.label}: after ${int(st.paths)} unmatched requests, +${int(st.addedHttpSeries)} HTTP series (series changed by family: ${Object.entries(st.changedFamilies ?? {}).map(([k, d]) => `${k} +${int(d)}`).join(', ') || 'no family changed'}), ${what.join(', ')}${values}; scrape ${f(st.scrapeMs)} ms, body ${int(st.scrapeBytes)} bytes, RSS ${signed(st.rssGrowthMB)} MB.`,
     );
   }
   p('');

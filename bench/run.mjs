@@ -14,6 +14,7 @@
 // scrape time (median of several) and RSS growth. 50-route: scrape time of a 50-route @obs app.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +47,8 @@ const SETTINGS = quick
   : { mode: 'full', connections: 50, roundSeconds: 4, rounds: 6, warmupSeconds: 3, rewarmSeconds: 1, floods: [20_000, 100_000], scrapes: 5, fiftyRouteScrapes: 20 };
 
 const only = value('--only')?.split(',');
+// --rate N: a fixed request rate instead of as fast as the server answers (CPU per request at equal load).
+const rate = value('--rate') ? Number(value('--rate')) : 0;
 const variants = only ? VARIANTS.filter((v) => only.includes(v.name)) : VARIANTS;
 const out = value('--out') ?? join(here, 'results', quick ? 'quick.json' : 'latest.json');
 
@@ -108,6 +111,7 @@ function loadUsers(url, seconds) {
   return cannon({
     url,
     duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
     requests: [
       {
         method: 'GET',
@@ -141,16 +145,53 @@ async function flood(url, from, to) {
   });
 }
 
-/** Scrape /metrics once: { ms, series, bytes }, or null when the variant has none. */
+const scrapeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** GET `url` over a kept-alive node:http socket (lighter than fetch): { status, body }. */
+function get(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: scrapeAgent }, (res) => {
+        res.setEncoding('utf8');
+        let body = '';
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** Scrape /metrics once (time to the full body, client side): { ms, series, bytes, body }, or null without /metrics. */
 async function scrapeOnce(base) {
   const t0 = process.hrtime.bigint();
-  const res = await fetch(`${base}/metrics`);
-  const body = await res.text();
+  const res = await get(`${base}/metrics`);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (res.status !== 200) return null;
+  const body = res.body;
   let series = 0;
-  for (const line of body.split('\n')) if (line && line[0] !== '#') series++;
-  return { ms, series, bytes: body.length, body };
+  let httpSeries = 0;
+  const families = {};
+  for (const line of body.split('\n')) {
+    if (!line || line[0] === '#') continue;
+    series++;
+    const name = line.slice(0, line.search(/[{ ]/)).replace(/_(bucket|sum|count)$/, '');
+    families[name] = (families[name] ?? 0) + 1;
+    if (name.startsWith('http_')) httpSeries++;
+  }
+  return { ms, series, httpSeries, families, bytes: body.length, body };
+}
+
+/** Families whose series count changed between two scrapes: { name: added }. */
+function familyDiff(before, after) {
+  const diff = {};
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const d = (after[name] ?? 0) - (before[name] ?? 0);
+    if (d !== 0) diff[name] = d;
+  }
+  return diff;
 }
 
 /** The distinct values of path-like labels (path, route, url) in an exposition body. */
@@ -175,7 +216,7 @@ async function scrape(base, times) {
     results.push(r);
   }
   const last = results.at(-1);
-  return { ms: median(results.map((r) => r.ms)), series: last.series, bytes: last.bytes, body: last.body };
+  return { ...last, ms: median(results.map((r) => r.ms)) };
 }
 
 async function start(variant) {
@@ -275,9 +316,10 @@ async function floodPhase() {
     const s = await start(v.name);
     try {
       await loadUsers(s.base, SETTINGS.warmupSeconds);
-      // One unmatched request first: the series of the unmatched constant exist from then on, so
-      // what the flood adds afterwards is what distinct URLs cost.
-      await (await fetch(`${s.base}/not-a-route`)).arrayBuffer();
+      // Then the same unmatched URL over and over: the series of the unmatched constant exist from
+      // then on, and the heap has grown to what 404 handling under load needs, so what the flood
+      // adds afterwards is what *distinct* URLs cost.
+      await cannon({ url: `${s.base}/not-a-route`, duration: SETTINGS.warmupSeconds });
       const base = await scrape(s.base, SETTINGS.scrapes);
       await sleep(300);
       const rss0 = rssBytes(s.pid);
@@ -298,6 +340,9 @@ async function floodPhase() {
           statuses: { '2xx': res['2xx'], '4xx': res['4xx'], '5xx': res['5xx'] },
           series: sc?.series ?? null,
           addedSeries: sc && base ? sc.series - base.series : null,
+          httpSeries: sc?.httpSeries ?? null,
+          addedHttpSeries: sc && base ? sc.httpSeries - base.httpSeries : null,
+          changedFamilies: sc && base ? familyDiff(base.families, sc.families) : null,
           scrapeMs: sc?.ms ?? null,
           scrapeBytes: sc?.bytes ?? null,
           rssMB: rss / 2 ** 20,
@@ -305,13 +350,13 @@ async function floodPhase() {
           pathLabels: sc ? pathLabels(sc.body) : null,
         };
         steps.push(step);
-        log(`  ${target} paths: series ${step.series} (+${step.addedSeries}), scrape ${step.scrapeMs?.toFixed(1)} ms, RSS +${step.rssGrowthMB.toFixed(1)} MB`);
+        log(`  ${target} paths: series ${step.series} (+${step.addedSeries}; http_* +${step.addedHttpSeries}; ${JSON.stringify(step.changedFamilies)}), scrape ${step.scrapeMs?.toFixed(1)} ms, RSS +${step.rssGrowthMB.toFixed(1)} MB`);
       }
       results[v.name] = {
         label: v.label,
         framework: v.framework,
         bare: Boolean(v.bare),
-        before: { series: base?.series ?? null, scrapeMs: base?.ms ?? null, rssMB: rss0 / 2 ** 20 },
+        before: { series: base?.series ?? null, httpSeries: base?.httpSeries ?? null, scrapeMs: base?.ms ?? null, rssMB: rss0 / 2 ** 20 },
         steps,
       };
     } finally {
@@ -331,11 +376,10 @@ async function fiftyRoutes() {
       const statuses = [200, 201, 404, 500];
       for (let i = 0; i < 50; i++) {
         for (const st of statuses) {
-          const res = await fetch(`${s.base}/r${i}/items/${i * 7}?status=${st}`);
-          await res.arrayBuffer();
+          await get(`${s.base}/r${i}/items/${i * 7}?status=${st}`);
         }
       }
-      await scrape(s.base, 3); // warm the exposition path
+      await scrape(s.base, 10); // warm the exposition path: Prometheus scrapes the same server forever
       const times = [];
       let last;
       for (let i = 0; i < SETTINGS.fiftyRouteScrapes; i++) {
@@ -374,7 +418,7 @@ sampleLoad();
 const loadTimer = setInterval(sampleLoad, 5000);
 const result = {
   date: startedAt.toISOString(),
-  settings: SETTINGS,
+  settings: { ...SETTINGS, rate: rate || null },
   machine: {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
