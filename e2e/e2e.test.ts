@@ -115,6 +115,7 @@ afterAll(async () => {
   if (outcomes.length > 0) {
     const count = (s: QueryOutcome['status']) => outcomes.filter((o) => o.status === s).length;
     lines.push('', `Dashboard queries (view × query): ${count('data')} with data, ${count('empty') + count('error')} without, ${count('not-exercised')} not exercised`);
+    lines.push('Template variables (options from label_values() → what the queries received):', ...variableLines.map((l) => `  ${l}`));
     const nan = outcomes.filter((o) => o.nanOnly);
     if (nan.length > 0) lines.push(`  of those with data, NaN only (0/0 at that instant): ${nan.map((o) => `${o.dashboard}/${o.panel} [${o.view}]`).join('; ')}`);
     const ne = new Map<string, string>();

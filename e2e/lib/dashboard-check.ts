@@ -88,7 +88,11 @@ export async function checkDashboard(
   for (const view of views) {
     const vars = new Map<string, string>();
     for (const v of variables) {
-      if (v.type === 'datasource') continue; // $datasource only picks the datasource: ignored
+      if (v.type === 'datasource') {
+        // Datasource variables ($datasource, $tempo, $loki) only pick a data source: ignored.
+        if (view === views[0]) variableLines.push(`${name} $${v.name}: data source variable (ignored)`);
+        continue;
+      }
       if (v.type !== 'query') throw new Error(`${name}: variable $${v.name} of type ${v.type} is not emulated`);
       const options = await variableOptions(prom, v, vars, t);
       const missing = (view.expect[v.name] ?? []).filter((e) => !options.includes(e));
