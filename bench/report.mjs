@@ -118,7 +118,7 @@ for (const [fw, name, budget] of [
   const o = t?.[name];
   if (!o) continue;
   p(`| ${o.label} adds ≤ ${budget} µs server CPU per request over bare | +${f(o.addedUs.median)} µs (rounds ${range(o.addedUs)}) | ${yes(o.addedUs.median <= budget)} |`);
-  const peers = Object.entries(t).filter(([n, v]) => v.framework === fw && !v.bare && n !== name);
+  const peers = Object.entries(t).filter(([n, v]) => v.framework === fw && !v.bare && !v.reference && n !== name);
   const slower = peers.filter(([, v]) => v.addedUs.median <= o.addedUs.median);
   const rpsBehind = peers.filter(([, v]) => v.rps.median >= o.rps.median);
   p(

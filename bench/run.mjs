@@ -37,6 +37,7 @@ export const VARIANTS = [
   { name: 'fastify-metrics', framework: 'fastify', label: 'fastify-metrics 13' },
   { name: 'fastify-promster', framework: 'fastify', label: '@promster/fastify 15' },
   { name: 'express-bare', framework: 'express', label: 'Express 5 (bare)', bare: true },
+  { name: 'express-noop', framework: 'express', label: 'Express 5 + a no-op middleware (reference)', reference: true },
   { name: 'express-obs', framework: 'express', label: '@obs/express', obs: true },
   { name: 'express-prom-bundle', framework: 'express', label: 'express-prom-bundle 8' },
   { name: 'express-promster', framework: 'express', label: '@promster/express 14' },
@@ -44,7 +45,7 @@ export const VARIANTS = [
 
 const SETTINGS = quick
   ? { mode: 'quick', connections: 50, roundSeconds: 1, rounds: 3, warmupSeconds: 1, rewarmSeconds: 0.3, floods: [2_000, 5_000], scrapes: 3, fiftyRouteScrapes: 5 }
-  : { mode: 'full', connections: 50, roundSeconds: 4, rounds: 6, warmupSeconds: 3, rewarmSeconds: 1, floods: [20_000, 100_000], scrapes: 5, fiftyRouteScrapes: 20 };
+  : { mode: 'full', connections: 50, roundSeconds: 3, rounds: 8, warmupSeconds: 3, rewarmSeconds: 1, floods: [20_000, 100_000], scrapes: 5, fiftyRouteScrapes: 20 };
 
 const only = value('--only')?.split(',');
 // --rate N: a fixed request rate instead of as fast as the server answers (CPU per request at equal load).
@@ -291,6 +292,7 @@ function summarise(rounds, seriesAfter) {
       label: v.label,
       framework: v.framework,
       bare: Boolean(v.bare),
+      reference: Boolean(v.reference),
       rps: { median: median(rps), min: Math.min(...rps), max: Math.max(...rps) },
       cpuUsPerReq: { median: median(cpu), min: Math.min(...cpu), max: Math.max(...cpu) },
       cpuUsPerReqTicks: median(rs.map((r) => r.cpuUsPerReqTicks)),
@@ -311,7 +313,7 @@ function summarise(rounds, seriesAfter) {
 
 async function floodPhase() {
   const results = {};
-  for (const v of variants) {
+  for (const v of variants.filter((x) => !x.reference)) {
     log(`flood: ${v.name}`);
     const s = await start(v.name);
     try {
