@@ -8,6 +8,9 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
  * `npm test` builds first.
  */
 export const obsAliases = {
+  // Subpaths first: an alias key also matches as a prefix.
+  '@obs/metrics-standard/tracing': fileURLToPath(new URL('./packages/metrics-standard/src/tracing/index.ts', import.meta.url)),
+  '@obs/worker/bullmq': fileURLToPath(new URL('./packages/worker/src/bullmq.ts', import.meta.url)),
   '@obs/metrics-standard': src('metrics-standard'),
   '@obs/express': src('express'),
   '@obs/fastify': src('fastify'),

@@ -5,6 +5,7 @@ import { createMetricsHandler, createObs, UNMATCHED_PATH } from '@obs/metrics-st
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 const obs = createObs({ service: process.env.SERVICE_NAME ?? 'node-http', version: '1.0.0' });
+const http = obs.http; // registers the HTTP metrics at start-up, before the first request
 // Prometheus text or OpenMetrics by content negotiation; a bearer token when METRICS_TOKEN is set.
 const metrics = createMetricsHandler(obs, process.env.METRICS_TOKEN ? { token: process.env.METRICS_TOKEN } : {});
 
@@ -34,7 +35,7 @@ const server = createServer((req, res) => {
     return;
   }
   const started = performance.now();
-  obs.http.start();
+  http.start();
   const route = routes.find((r) => r.method === req.method && r.match.test(url.pathname));
   let done = false;
   const finish = (aborted) => {
@@ -42,8 +43,8 @@ const server = createServer((req, res) => {
     done = true;
     const seconds = (performance.now() - started) / 1000;
     const path = route ? route.template : UNMATCHED_PATH;
-    if (aborted) obs.http.abort(req.method, path, seconds);
-    else obs.http.finish(req.method, path, res.statusCode, seconds);
+    if (aborted) http.abort(req.method, path, seconds);
+    else http.finish(req.method, path, res.statusCode, seconds);
   };
   res.on('finish', () => finish(false));
   res.on('close', () => finish(!res.writableFinished));

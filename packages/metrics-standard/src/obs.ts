@@ -92,7 +92,7 @@ export interface Obs {
   readonly defaultLabels: Readonly<Record<string, string>>;
   /** The private prom-client registry (never the global one). Register domain metrics here or with `counter()`/`gauge()`/`histogram()`. */
   readonly registry: Registry;
-  /** HTTP server recorder. */
+  /** HTTP server recorder; its metrics are registered on first access (integrations touch it at start-up). */
   readonly http: HttpRecorder;
   /** `service_errors_total` recorder. */
   readonly errors: ErrorRecorder;
@@ -176,7 +176,9 @@ export function createObs(options: ObsOptions): Obs {
   };
 
   const work = new WorkTracker();
-  const http = new HttpRecorder(ctx, work, httpBuckets);
+  // Created on first use: a worker or a CLI that never serves HTTP exposes no http_* series (and
+  // is not counted as an API by the dashboards); the HTTP integrations touch it at start-up.
+  let http: HttpRecorder | undefined;
   const errors = new ErrorRecorder(ctx, maxErrorTypes, warner);
   const up = new ObsGauge(SERVICE_METRICS.up, ctx);
   up.labels().set(1);
@@ -209,7 +211,10 @@ export function createObs(options: ObsOptions): Obs {
     version,
     defaultLabels: Object.freeze({ ...defaultLabels }),
     registry,
-    http,
+    get http() {
+      http ??= new HttpRecorder(ctx, work, httpBuckets);
+      return http;
+    },
     errors,
     work,
     context: ctx,

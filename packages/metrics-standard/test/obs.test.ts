@@ -71,4 +71,14 @@ describe('createObs', () => {
     obs.http.finish('GET', '/x', 200, 0.01);
     await expect(done).resolves.toBe(true);
   });
+
+  it('registers the HTTP metrics only for services that use obs.http (a worker is not an API)', async () => {
+    const worker = createObs({ service: 'worker', defaultMetrics: false, ...quiet });
+    expect(await worker.registry.metrics()).not.toMatch(/^http_/m);
+    const api = createObs({ service: 'api', defaultMetrics: false, ...quiet });
+    void api.http; // what the integrations do at start-up
+    const text = await api.registry.metrics();
+    expect(text).toContain(`# TYPE ${HTTP_METRICS.requestsTotal.name} counter`);
+    expect(sampleValue(text, HTTP_METRICS.requestsInFlight.name, { service: 'api' })).toBe(0);
+  });
 });

@@ -53,6 +53,7 @@ describe('instrument types', () => {
 
   it('refuses to register a name twice with a coded error', () => {
     const obs = createObs({ service: 'api', defaultMetrics: false, onWarning: () => {} });
+    void obs.http; // the HTTP metrics are registered on first use
     expect(() => obs.counter(HTTP_METRICS.requestsTotal)).toThrowError(/OBS_ERR_ALREADY_REGISTERED.*http_requests_total/);
   });
 });
