@@ -67,7 +67,7 @@ if (r.throughput) {
     );
     for (const [, v] of rows) {
       p(
-        `| ${v.label} | ${int(v.rps.median)} (${int(v.rps.min)}–${int(v.rps.max)}) | ${f(v.cpuUsPerReq.median)} (${range(v.cpuUsPerReq)}) | ${v.addedUs ? `${f(v.addedUs.median)} (${range(v.addedUs)})` : '—'} | ${v.seriesAfter ?? 'no /metrics'} | ${v.failures} |`,
+        `| ${v.label} | ${int(v.rps.median)} (${int(v.rps.min)}–${int(v.rps.max)}) | ${f(v.cpuUsPerReq.median)} (${range(v.cpuUsPerReq)}) | ${v.addedUs ? `${signed(v.addedUs.median)} (${range(v.addedUs)})` : '—'} | ${v.seriesAfter ?? 'no /metrics'} | ${v.failures} |`,
       );
     }
     p('');
@@ -117,12 +117,19 @@ for (const [fw, name, budget] of [
 ]) {
   const o = t?.[name];
   if (!o) continue;
-  p(`| ${o.label} adds ≤ ${budget} µs server CPU per request over bare | +${f(o.addedUs.median)} µs (rounds ${range(o.addedUs)}) | ${yes(o.addedUs.median <= budget)} |`);
+  const ref = Object.values(t).find((v) => v.framework === fw && v.reference);
+  let beyondRef = '';
+  if (ref) {
+    const d = o.rounds.map((x, i) => x.cpuUsPerReq - ref.rounds[i].cpuUsPerReq).sort((a, b) => a - b);
+    const med = d.length % 2 ? d[(d.length - 1) / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
+    beyondRef = `; ${signed(med)} µs beyond ${ref.label}`;
+  }
+  p(`| ${o.label} adds ≤ ${budget} µs server CPU per request over bare | ${signed(o.addedUs.median)} µs (rounds ${range(o.addedUs)})${beyondRef} | ${yes(o.addedUs.median <= budget)} |`);
   const peers = Object.entries(t).filter(([n, v]) => v.framework === fw && !v.bare && !v.reference && n !== name);
   const slower = peers.filter(([, v]) => v.addedUs.median <= o.addedUs.median);
   const rpsBehind = peers.filter(([, v]) => v.rps.median >= o.rps.median);
   p(
-    `| ${o.label} ahead of every peer (server CPU per request) | ${peers.map(([, v]) => `${v.label} +${f(v.addedUs.median)} µs`).join(', ')} | ${yes(slower.length === 0)} |`,
+    `| ${o.label} ahead of every peer (server CPU per request) | ${peers.map(([, v]) => `${v.label} ${signed(v.addedUs.median)} µs`).join(', ')} | ${yes(slower.length === 0)} |`,
     `| ${o.label} ahead of every peer (req/s) | ${int(o.rps.median)} vs ${peers.map(([, v]) => `${v.label} ${int(v.rps.median)}`).join(', ')} | ${yes(rpsBehind.length === 0)} |`,
   );
 }
@@ -171,6 +178,13 @@ if (r.flood) {
   p('');
 }
 if (r.notes?.length) p('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
+
+// Hand-written reading of the numbers (profiles, causes) lives next to the data, in bench/notes.md.
+try {
+  p(readFileSync(join(here, 'notes.md'), 'utf8').trim(), '');
+} catch {
+  // no notes
+}
 
 writeFileSync(outFile, `${lines.join('\n')}`);
 console.log(`wrote ${relative(process.cwd(), outFile)}`);
