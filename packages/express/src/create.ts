@@ -41,20 +41,10 @@ export interface ObsExpress {
   close(server?: ClosableServer, options?: ShutdownOptions): Promise<boolean>;
 }
 
-const STATE = Symbol('obs.express.request');
+const TRACKED = Symbol('obs.express.tracked');
 const ERROR_SEEN = Symbol('obs.express.error');
 
-interface RequestState {
-  readonly req: IncomingMessage & { route?: RouteLike; app?: AppLike; method?: string };
-  readonly root: AppLike | undefined;
-  readonly pathname: string;
-  readonly started: number;
-  /** The request's sampled span, captured in the middleware (where it is active); `null` when none. */
-  readonly span: NonNullable<ReturnType<typeof sampledSpanContext>> | null;
-  done: boolean;
-}
-
-type InstrumentedResponse = ServerResponse & { [STATE]?: RequestState };
+type RequestLike = IncomingMessage & { route?: RouteLike; app?: AppLike; method?: string; originalUrl?: string };
 
 /** The URL path of a request: `originalUrl` (Express keeps it whole) without the query. */
 function pathnameOf(req: IncomingMessage & { originalUrl?: string }): string {
@@ -100,50 +90,49 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
     warner.once('OBS_WARN_RECORD_FAILED', `express.${where}`, `@obs/express could not record a request (${where}): ${err instanceof Error ? err.message : String(err)}.`);
   };
 
-  function end(res: InstrumentedResponse, aborted: boolean): void {
-    const state = res[STATE];
-    if (state === undefined || state.done) return;
-    state.done = true;
-    const seconds = (performance.now() - state.started) / 1000;
-    let path: string;
-    try {
-      path = templates.resolve(state.root, state.req.app, state.req.route, state.pathname);
-    } catch (err) {
-      warn('route', err);
-      path = UNMATCHED_PATH;
-    }
-    // The captured span, or null: never whatever span is active when the response event fires.
-    if (aborted) http.abort(state.req.method, path, seconds, state.span);
-    else http.finish(state.req.method, path, res.statusCode, seconds, state.span);
-    if (log !== undefined) {
-      const span = state.span;
-      const line = {
-        method: state.req.method,
-        url: (state.req as { originalUrl?: string }).originalUrl ?? state.req.url,
-        path,
-        status: aborted ? Number(ABORTED_STATUS) : res.statusCode,
-        duration_ms: Math.round(seconds * 1e6) / 1e3,
-        ...(span === null ? {} : { trace_id: span.traceId, span_id: span.spanId }),
-      };
-      log[logRequests as 'info' | 'debug'](line, aborted ? 'request aborted' : 'request completed');
-    }
-  }
-
-  // Shared listeners (no closure per request): `this` is the response.
-  function onFinish(this: InstrumentedResponse): void {
-    try {
-      end(this, false);
-    } catch (err) {
-      warn('finish', err);
-    }
-  }
-  function onClose(this: InstrumentedResponse): void {
-    try {
-      // 'close' without a completed response: the client went away (counted once, as 499).
-      end(this, !this.writableFinished);
-    } catch (err) {
-      warn('close', err);
-    }
+  /**
+   * Records one request when its response closes. Node emits `close` once per response, after
+   * `finish` when the response completed and alone when the client went away first, so one listener
+   * per request counts it exactly once. The request's state lives in this listener's closure: adding
+   * properties to every ServerResponse was the hottest line of the middleware (bench/notes.md).
+   */
+  function track(req: RequestLike, res: ServerResponse, pathname: string): void {
+    const started = performance.now();
+    // The app the middleware runs in; by close time req.app may be a sub-app the request entered.
+    const root = req.app;
+    // The request's sampled span, captured here where it is active; null, never whatever span is
+    // active when the close event fires.
+    const span = sampledSpanContext() ?? null;
+    http.start();
+    res.once('close', () => {
+      try {
+        const seconds = (performance.now() - started) / 1000;
+        // No completed response at close: the client went away (counted once, as 499).
+        const aborted = !res.writableFinished;
+        let path: string;
+        try {
+          path = templates.resolve(root, req.app, req.route, pathname);
+        } catch (err) {
+          warn('route', err);
+          path = UNMATCHED_PATH;
+        }
+        if (aborted) http.abort(req.method, path, seconds, span);
+        else http.finish(req.method, path, res.statusCode, seconds, span);
+        if (log !== undefined) {
+          const line = {
+            method: req.method,
+            url: req.originalUrl ?? req.url,
+            path,
+            status: aborted ? Number(ABORTED_STATUS) : res.statusCode,
+            duration_ms: Math.round(seconds * 1e6) / 1e3,
+            ...(span === null ? {} : { trace_id: span.traceId, span_id: span.spanId }),
+          };
+          log[logRequests as 'info' | 'debug'](line, aborted ? 'request aborted' : 'request completed');
+        }
+      } catch (err) {
+        warn('close', err);
+      }
+    });
   }
 
   const middleware: ObsRequestHandler = (req, res, next) => {
@@ -154,22 +143,15 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
         metricsHandler(req, res);
         return;
       }
-      const r = res as InstrumentedResponse;
-      if (r[STATE] !== undefined || ignoreExact.has(pathname) || (hasPrefixes && ignorePrefixes.some((p) => pathname.startsWith(p)))) {
+      const locals = (res as { locals?: Record<PropertyKey, unknown> }).locals;
+      // Mounted twice (app and router, or two apps): the first one counts. The mark lives in
+      // res.locals, which Express creates for every response anyway (a symbol: invisible to views).
+      if ((locals !== undefined && locals[TRACKED] === true) || ignoreExact.has(pathname) || (hasPrefixes && ignorePrefixes.some((p) => pathname.startsWith(p)))) {
         next();
         return;
       }
-      r[STATE] = {
-        req,
-        root: (req as { app?: AppLike }).app,
-        pathname,
-        started: performance.now(),
-        span: sampledSpanContext() ?? null,
-        done: false,
-      };
-      http.start();
-      res.once('finish', onFinish);
-      res.once('close', onClose);
+      if (locals !== undefined) locals[TRACKED] = true;
+      track(req as RequestLike, res, pathname);
     } catch (err) {
       warn('start', err);
     }

@@ -187,6 +187,30 @@ describe.each([
     expect(sum(m, DURATION_COUNT, { path: UNMATCHED_PATH }) - unmatchedBefore).toBe(5001);
   });
 
+  it('counts a request once when the middleware is mounted on the app and again on a router', async () => {
+    const twice = createObsExpress({ service: 'express-twice', defaultMetrics: false });
+    const app = express();
+    app.use(twice.middleware);
+    const router = express.Router();
+    router.use(twice.middleware);
+    router.get('/things/:id', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use('/r', router);
+    const srv = createServer(app);
+    const url = await listen(srv);
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${url}/r/things/${i}`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    const m = await scrape(url);
+    expect(sum(m, REQUESTS, { path: '/r/things/:id' })).toBe(3);
+    expect(sum(m, DURATION_COUNT, { path: '/r/things/:id' })).toBe(3);
+    expect(sum(m, IN_FLIGHT)).toBe(0);
+    await twice.close(srv, { timeoutMs: 1000 });
+  });
+
   it('never counts an ignored route, nor /metrics itself', async () => {
     for (let i = 0; i < 5; i++) {
       const res = await fetch(`${base}/healthz`);
