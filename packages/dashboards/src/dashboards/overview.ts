@@ -69,9 +69,9 @@ export function overviewDashboard(cfg: ResolvedConfig): Dashboard {
           }),
           stat({
             title: 'Active worker services',
-            description: 'Services running background tasks (they expose worker_queue_size) with service_up = 1.',
+            description: 'Services running background tasks (they expose worker_tasks_in_progress, declared per queue at start-up) with service_up = 1.',
             unit: 'short',
-            queries: [{ expr: active(WORKER_METRICS.queueSize), instant: true }],
+            queries: [{ expr: active(WORKER_METRICS.tasksInProgress), instant: true }],
           }),
           stat({
             title: 'Infrastructure targets up',
