@@ -97,7 +97,12 @@ export async function startStack(root: string): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
   const logs = join(dir, 'logs');
   mkdirSync(logs);
-  const logTo = (name: string) => (line: string) => appendFileSync(join(logs, `${name}.log`), `${line}\n`);
+  // A process may still print while the stack is torn down and the folder removed: drop those lines.
+  const logTo = (name: string) => (line: string) => {
+    try {
+      appendFileSync(join(logs, `${name}.log`), `${line}\n`);
+    } catch {}
+  };
   const logTail = (name: string, lines = 30) => {
     try {
       return readFileSync(join(logs, `${name}.log`), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
