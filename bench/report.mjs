@@ -24,6 +24,10 @@ const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '—
 const int = (x) => (x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
 const signed = (x, d = 1) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`);
 const range = (o, d = 1) => `${f(o.min, d)}–${f(o.max, d)}`;
+const median = (xs) => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length === 0 ? null : a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+};
 const yes = (ok) => (ok ? '**met**' : '**not met**');
 
 const s = r.settings;
@@ -57,7 +61,7 @@ p(
 
 if (r.throughput) {
   for (const fw of ['fastify', 'express']) {
-    const rows = Object.entries(r.throughput).filter(([, v]) => v.framework === fw);
+    const rows = Object.entries(r.throughput).filter(([, v]) => v.framework === fw && !v.extra);
     if (!rows.length) continue;
     p(
       `## ${fw === 'fastify' ? 'Fastify 5' : 'Express 5'}`,
@@ -71,6 +75,44 @@ if (r.throughput) {
       );
     }
     p('');
+  }
+}
+
+// ---------- @obs with request logs and with tracing + exemplars, against metrics-only @obs ----------
+const extras = Object.entries(r.throughput ?? {}).filter(([, v]) => v.extra && r.throughput[v.base]);
+if (extras.length) {
+  p(
+    '## Cost of tracing + exemplars and of request logs',
+    '',
+    "In the same interleaved rounds as the tables above, next to metrics-only @obs in the rotation. **+logs**: `logRequests: 'info'`, one JSON line per request from `createLogger(obs)` through pino's asynchronous destination (SonicBoom) to `/dev/null` (the cost of building and writing the line; no pipe reader, no disk). **+tracing & exemplars**: `startTracing()` from `@obs/metrics-standard/tracing` with `@opentelemetry/instrumentation-http`, `OTEL_TRACES_SAMPLER=always_on` (every request traced), the SDK's default batch span processor exporting OTLP http/json to `bench/otlp-sink.mjs`, a separate process whose CPU is not counted; exemplars on (the default). The differences are medians over rounds of (variant − metrics-only @obs) in the same round; req/s as a ratio.",
+    '',
+  );
+  for (const fw of ['fastify', 'express']) {
+    const rows = extras.filter(([, v]) => v.framework === fw);
+    if (!rows.length) continue;
+    const base = r.throughput[rows[0][1].base];
+    p(
+      `### ${fw === 'fastify' ? 'Fastify 5' : 'Express 5'}`,
+      '',
+      '| variant | req/s (median, range) | req/s vs metrics-only (median, range) | server CPU µs/req (median, range) | +µs/req vs metrics-only (median, range) |',
+      '|---|---:|---:|---:|---:|',
+      `| ${base.label} (metrics only) | ${int(base.rps.median)} (${int(base.rps.min)}–${int(base.rps.max)}) | — | ${f(base.cpuUsPerReq.median)} (${range(base.cpuUsPerReq)}) | — |`,
+    );
+    const pct = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(0)} %`;
+    for (const [, v] of rows) {
+      p(
+        `| ${v.label} | ${int(v.rps.median)} (${int(v.rps.min)}–${int(v.rps.max)}) | ${pct(v.vsBase.rpsRatio.median)} (${pct(v.vsBase.rpsRatio.min)} to ${pct(v.vsBase.rpsRatio.max)}) | ${f(v.cpuUsPerReq.median)} (${range(v.cpuUsPerReq)}) | ${signed(v.vsBase.cpuUs.median)} (${range(v.vsBase.cpuUs)}) |`,
+      );
+    }
+    p('');
+    for (const [, v] of rows.filter(([, x]) => x.tracing)) {
+      const t = v.tracing;
+      const sinkCpu = v.rounds.map((x) => x.sinkCpuUsPerReq).filter((x) => x !== undefined);
+      p(
+        `Spans exported by ${v.label}: the sink received ${int(t.spans)} spans (service \`${t.service}\`) for ${int(t.answered)} answered requests (${f(100 * t.share)} %${t.share >= 1 ? '; the few extra are the start-up probe and the `/metrics` scrapes' : ': the SDK dropped the rest (queue full), so the cost of exporting them is not in the figures'}), and an OpenMetrics scrape at the end showed ${int(t.exemplars)} \`http_request_duration_seconds\` buckets with a \`trace_id\` exemplar. The sink itself used ${f(median(sinkCpu))} µs of CPU per request (median over rounds) in its own process: a collector's cost, not the service's.`,
+        '',
+      );
+    }
   }
 }
 
@@ -125,7 +167,7 @@ for (const [fw, name, budget] of [
     beyondRef = `; ${signed(med)} µs beyond ${ref.label}`;
   }
   p(`| ${o.label} adds ≤ ${budget} µs server CPU per request over bare | ${signed(o.addedUs.median)} µs (rounds ${range(o.addedUs)})${beyondRef} | ${yes(o.addedUs.median <= budget)} |`);
-  const peers = Object.entries(t).filter(([n, v]) => v.framework === fw && !v.bare && !v.reference && n !== name);
+  const peers = Object.entries(t).filter(([n, v]) => v.framework === fw && !v.bare && !v.reference && !v.extra && n !== name);
   const slower = peers.filter(([, v]) => v.addedUs.median <= o.addedUs.median);
   const rpsBehind = peers.filter(([, v]) => v.rps.median >= o.rps.median);
   p(

@@ -5,6 +5,12 @@
 //   node bench/run.mjs --quick    smoke check (~1 min), writes bench/results/quick.json
 //   options: --out <file>  --only <variant,variant>  --no-flood  --no-throughput
 //
+// The *-obs-logs and *-obs-tracing variants are @obs with one log line per request and with
+// OpenTelemetry tracing + exemplars; they run in the throughput rounds next to the metrics-only
+// @obs variant (not in the flood). The tracing variants export OTLP http/json to bench/otlp-sink.mjs,
+// its own process started here (its CPU is not the server's); the run fails if the sink did not
+// receive a span for (nearly) every request they answered.
+//
 // Every server variant is its own child process (bench/servers/<variant>.mjs) on 127.0.0.1 with a
 // free port. Throughput: all variants stay up, idle, and are loaded one at a time in interleaved
 // rounds (A B C D … A B C D …, the order rotated each round) so machine noise hits all alike.
@@ -34,18 +40,33 @@ if (process.platform !== 'linux') throw new Error('bench/run.mjs reads /proc: it
 export const VARIANTS = [
   { name: 'fastify-bare', framework: 'fastify', label: 'Fastify (bare)', bare: true },
   { name: 'fastify-obs', framework: 'fastify', label: '@obs/fastify', obs: true },
+  // @obs with more than metrics, next to metrics-only @obs in the rotation (paired per round with it).
+  { name: 'fastify-obs-logs', framework: 'fastify', label: "@obs/fastify + logRequests: 'info'", extra: 'logs', base: 'fastify-obs' },
+  { name: 'fastify-obs-tracing', framework: 'fastify', label: '@obs/fastify + tracing & exemplars', extra: 'tracing', base: 'fastify-obs' },
   { name: 'fastify-metrics', framework: 'fastify', label: 'fastify-metrics 13' },
   { name: 'fastify-promster', framework: 'fastify', label: '@promster/fastify 15' },
   { name: 'express-bare', framework: 'express', label: 'Express 5 (bare)', bare: true },
   { name: 'express-noop', framework: 'express', label: 'Express 5 + a no-op middleware (reference)', reference: true },
   { name: 'express-obs', framework: 'express', label: '@obs/express', obs: true },
+  { name: 'express-obs-logs', framework: 'express', label: "@obs/express + logRequests: 'info'", extra: 'logs', base: 'express-obs' },
+  { name: 'express-obs-tracing', framework: 'express', label: '@obs/express + tracing & exemplars', extra: 'tracing', base: 'express-obs' },
   { name: 'express-prom-bundle', framework: 'express', label: 'express-prom-bundle 8' },
   { name: 'express-promster', framework: 'express', label: '@promster/express 14' },
 ];
 
+/** The OTEL_* environment of the tracing variants: OTLP http/json to the sink, every request sampled. */
+const tracingEnv = (sinkBase) => ({
+  OTEL_TRACES_EXPORTER: 'otlp',
+  OTEL_EXPORTER_OTLP_ENDPOINT: sinkBase,
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+  OTEL_TRACES_SAMPLER: 'always_on',
+});
+/** A tracing variant fails the run when the sink received spans for fewer than this share of its answered requests. */
+const MIN_SPAN_SHARE = 0.9;
+
 const SETTINGS = quick
   ? { mode: 'quick', connections: 50, roundSeconds: 1, rounds: 3, warmupSeconds: 1, rewarmSeconds: 0.3, floods: [2_000, 5_000], scrapes: 3, fiftyRouteScrapes: 5 }
-  : { mode: 'full', connections: 50, roundSeconds: 3, rounds: 8, warmupSeconds: 3, rewarmSeconds: 1, floods: [20_000, 100_000], scrapes: 5, fiftyRouteScrapes: 20 };
+  : { mode: 'full', connections: 50, roundSeconds: 3, rounds: 8, warmupSeconds: 3, rewarmSeconds: 0.5, floods: [20_000, 100_000], scrapes: 5, fiftyRouteScrapes: 20 };
 
 const only = value('--only')?.split(',');
 // --rate N: a fixed request rate instead of as fast as the server answers (CPU per request at equal load).
@@ -220,11 +241,11 @@ async function scrape(base, times) {
   return { ...last, ms: median(results.map((r) => r.ms)) };
 }
 
-async function start(variant) {
+async function start(variant, env = {}) {
   const port = await freePort();
   const lines = [];
   const proc = startProcess(process.execPath, [join(here, 'servers', `${variant}.mjs`)], {
-    env: { PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: { PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
     log: (l) => lines.push(l),
   });
   const base = `http://127.0.0.1:${port}`;
@@ -239,22 +260,65 @@ async function start(variant) {
 
 // ---------- phases ----------
 
+/** Start bench/otlp-sink.mjs in its own process: { base, pid, count(), stop() }. */
+async function startSink() {
+  const port = await freePort();
+  const lines = [];
+  const proc = startProcess(process.execPath, [join(here, 'otlp-sink.mjs')], { env: { PORT: String(port), HOST: '127.0.0.1' }, log: (l) => lines.push(l) });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${base}/count`, { timeoutMs: 10_000 });
+  } catch (err) {
+    await proc.stop();
+    throw new Error(`the OTLP sink did not start: ${err.message}\n${lines.join('\n')}`);
+  }
+  return { ...proc, base, count: async () => JSON.parse((await get(`${base}/count`)).body) };
+}
+
+/** The trace exemplars on http_request_duration_seconds in an OpenMetrics scrape of `base`. */
+async function exemplarCount(base) {
+  const body = await new Promise((resolve, reject) => {
+    http
+      .get(`${base}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } }, (res) => {
+        res.setEncoding('utf8');
+        let b = '';
+        res.on('data', (d) => {
+          b += d;
+        });
+        res.on('end', () => resolve(b));
+      })
+      .on('error', reject);
+  });
+  return body.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_bucket{') && / # \{[^}]*trace_id="[0-9a-f]{32}"/.test(l)).length;
+}
+
 async function throughput() {
   log(`throughput: ${variants.length} variants, ${SETTINGS.rounds} rounds × ${SETTINGS.roundSeconds}s, ${SETTINGS.connections} connections`);
+  const tracingVariants = variants.filter((v) => v.extra === 'tracing');
+  const sink = tracingVariants.length ? await startSink() : null;
   const servers = {};
-  for (const v of variants) servers[v.name] = await start(v.name);
   const rounds = Object.fromEntries(variants.map((v) => [v.name, []]));
+  // Every request a server answered (warm-up, re-warm, rounds): each should give the sink a span.
+  const answered = Object.fromEntries(variants.map((v) => [v.name, 0]));
+  const load = async (v, seconds) => {
+    const res = await loadUsers(servers[v.name].base, seconds);
+    answered[v.name] += res.requests.total;
+    return res;
+  };
+  const tracingCheck = {};
   try {
-    for (const v of variants) await loadUsers(servers[v.name].base, SETTINGS.warmupSeconds);
+    for (const v of variants) servers[v.name] = await start(v.name, v.extra === 'tracing' ? tracingEnv(sink.base) : {});
+    for (const v of variants) await load(v, SETTINGS.warmupSeconds);
     for (let r = 0; r < SETTINGS.rounds; r++) {
       const order = variants.map((_, i) => variants[(i + r) % variants.length]);
       for (const v of order) {
         const s = servers[v.name];
-        await loadUsers(s.base, SETTINGS.rewarmSeconds);
+        await load(v, SETTINGS.rewarmSeconds);
         sampleLoad();
+        const sinkNs0 = sink && v.extra === 'tracing' ? cpuNs(sink.pid) : 0;
         const ns0 = cpuNs(s.pid);
         const tk0 = cpuTicksUs(s.pid);
-        const res = await loadUsers(s.base, SETTINGS.roundSeconds);
+        const res = await load(v, SETTINGS.roundSeconds);
         const ns1 = cpuNs(s.pid);
         const tk1 = cpuTicksUs(s.pid);
         const requests = res.requests.total;
@@ -269,6 +333,8 @@ async function throughput() {
           errors: res.errors + res.timeouts,
           non2xx: res.non2xx,
         };
+        // The sink's CPU in the same interval (its own process, not counted in cpuUsPerReq).
+        if (sinkNs0) round.sinkCpuUsPerReq = (cpuNs(sink.pid) - sinkNs0) / 1e3 / requests;
         rounds[v.name].push(round);
         log(`  r${r} ${v.name.padEnd(20)} ${round.rps.toFixed(0).padStart(6)} req/s  ${round.cpuUsPerReq.toFixed(1).padStart(6)} µs/req  (non2xx ${round.non2xx}, errors ${round.errors})`);
       }
@@ -276,13 +342,30 @@ async function throughput() {
     // Series after the run (the bounded case: one route, 10 000 ids).
     const seriesAfter = {};
     for (const v of variants) seriesAfter[v.name] = (await scrapeOnce(servers[v.name].base))?.series ?? null;
-    return summarise(rounds, seriesAfter);
+    for (const v of tracingVariants) tracingCheck[v.name] = { exemplars: await exemplarCount(servers[v.name].base) };
+    // Stop the tracing servers first (SIGTERM flushes their buffered spans), then read the sink.
+    for (const v of tracingVariants) await servers[v.name].stop();
+    if (sink) {
+      const counts = await sink.count();
+      for (const v of tracingVariants) {
+        const service = `bench-${v.framework}`;
+        const spans = counts.spans[service] ?? 0;
+        Object.assign(tracingCheck[v.name], { service, spans, answered: answered[v.name], share: spans / answered[v.name], sinkRequests: counts.requests, sinkRejected: counts.rejected });
+        log(`  ${v.name}: the sink received ${spans} spans for ${answered[v.name]} answered requests (${((100 * spans) / answered[v.name]).toFixed(1)} %), ${tracingCheck[v.name].exemplars} exemplar lines on an OpenMetrics scrape`);
+        if (spans < MIN_SPAN_SHARE * answered[v.name]) {
+          throw new Error(`${v.name}: the OTLP sink received ${spans} spans for ${answered[v.name]} answered requests: spans were not exported (sink: ${JSON.stringify(counts)})`);
+        }
+        if (tracingCheck[v.name].exemplars === 0) throw new Error(`${v.name}: no trace exemplar on http_request_duration_seconds in an OpenMetrics scrape`);
+      }
+    }
+    return summarise(rounds, seriesAfter, tracingCheck);
   } finally {
-    for (const v of variants) await servers[v.name].stop();
+    for (const v of variants) await servers[v.name]?.stop();
+    await sink?.stop();
   }
 }
 
-function summarise(rounds, seriesAfter) {
+function summarise(rounds, seriesAfter, tracingCheck = {}) {
   const out = {};
   for (const v of variants) {
     const rs = rounds[v.name];
@@ -293,6 +376,8 @@ function summarise(rounds, seriesAfter) {
       framework: v.framework,
       bare: Boolean(v.bare),
       reference: Boolean(v.reference),
+      ...(v.extra ? { extra: v.extra, base: v.base } : {}),
+      ...(tracingCheck[v.name] ? { tracing: tracingCheck[v.name] } : {}),
       rps: { median: median(rps), min: Math.min(...rps), max: Math.max(...rps) },
       cpuUsPerReq: { median: median(cpu), min: Math.min(...cpu), max: Math.max(...cpu) },
       cpuUsPerReqTicks: median(rs.map((r) => r.cpuUsPerReqTicks)),
@@ -308,12 +393,23 @@ function summarise(rounds, seriesAfter) {
     const deltas = rounds[v.name].map((r, i) => r.cpuUsPerReq - rounds[bare.name][i].cpuUsPerReq);
     out[v.name].addedUs = { median: median(deltas), min: Math.min(...deltas), max: Math.max(...deltas) };
   }
+  // Logs / tracing against metrics-only @obs, paired per round the same way (CPU and req/s).
+  for (const v of variants) {
+    if (!v.extra || !rounds[v.base]) continue;
+    const base = rounds[v.base];
+    const cpu = rounds[v.name].map((r, i) => r.cpuUsPerReq - base[i].cpuUsPerReq);
+    const rps = rounds[v.name].map((r, i) => r.rps / base[i].rps - 1);
+    out[v.name].vsBase = {
+      cpuUs: { median: median(cpu), min: Math.min(...cpu), max: Math.max(...cpu) },
+      rpsRatio: { median: median(rps), min: Math.min(...rps), max: Math.max(...rps) },
+    };
+  }
   return out;
 }
 
 async function floodPhase() {
   const results = {};
-  for (const v of variants.filter((x) => !x.reference)) {
+  for (const v of variants.filter((x) => !x.reference && !x.extra)) {
     log(`flood: ${v.name}`);
     const s = await start(v.name);
     try {
