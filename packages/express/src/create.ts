@@ -32,6 +32,12 @@ export interface ObsExpress {
    * `service_errors_total` and passes it on with `next(err)`.
    */
   readonly errorHandler: ObsErrorHandler;
+  /**
+   * Per-route opt-out: put it before a route's handler (`app.get('/healthz', o.skip, handler)`) and
+   * that route is left out of the HTTP metrics (health checks, probes). For paths known up front the
+   * `ignore` option does the same without a route.
+   */
+  readonly skip: ObsRequestHandler;
   /** The metrics endpoint with the configured protection, to mount elsewhere (e.g. `adminApp.get('/metrics', metricsHandler)`). */
   readonly metricsHandler: ObsMetricsHandler;
   /**
@@ -42,6 +48,7 @@ export interface ObsExpress {
 }
 
 const TRACKED = Symbol('obs.express.tracked');
+const SKIPPED = Symbol('obs.express.skipped');
 const ERROR_SEEN = Symbol('obs.express.error');
 
 type RequestLike = IncomingMessage & { route?: RouteLike; app?: AppLike; method?: string; originalUrl?: string };
@@ -106,6 +113,10 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
     http.start();
     res.once('close', () => {
       try {
+        if ((res as { locals?: Record<PropertyKey, unknown> }).locals?.[SKIPPED] === true) {
+          http.cancel();
+          return;
+        }
         const seconds = (performance.now() - started) / 1000;
         // No completed response at close: the client went away (counted once, as 499).
         const aborted = !res.writableFinished;
@@ -158,6 +169,12 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
     next();
   };
 
+  const skip: ObsRequestHandler = (_req, res, next) => {
+    const locals = (res as { locals?: Record<PropertyKey, unknown> }).locals;
+    if (locals !== undefined) locals[SKIPPED] = true;
+    next();
+  };
+
   const errorHandler: ObsErrorHandler = (err, req, _res, next) => {
     try {
       const r = req as IncomingMessage & { [ERROR_SEEN]?: unknown };
@@ -175,6 +192,7 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
   return {
     obs,
     middleware,
+    skip,
     errorHandler,
     metricsHandler,
     async close(server, shutdownOptions) {

@@ -24,6 +24,9 @@ function buildApp(express: Express, o: ObsExpress) {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.get('/readyz/:probe', o.skip, (_req, res) => {
+    res.json({ ok: true });
+  });
   app.get('/users/:id', (req, res) => {
     res.json({ id: req.params.id });
   });
@@ -209,6 +212,20 @@ describe.each([
     expect(sum(m, DURATION_COUNT, { path: '/r/things/:id' })).toBe(3);
     expect(sum(m, IN_FLIGHT)).toBe(0);
     await twice.close(srv, { timeoutMs: 1000 });
+  });
+
+  it('leaves a route marked with skip out of the metrics, and its request out of in-flight', async () => {
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${base}/readyz/p${i}`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    const m = await scrape(base);
+    const paths = labelValues(m, REQUESTS, 'path');
+    expect(paths.has('/readyz/:probe')).toBe(false);
+    expect([...paths].some((p) => p.startsWith('/readyz'))).toBe(false);
+    expect(sum(m, IN_FLIGHT)).toBe(0);
+    expect(o.obs.work.size).toBe(0);
   });
 
   it('never counts an ignored route, nor /metrics itself', async () => {

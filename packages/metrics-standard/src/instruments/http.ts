@@ -79,6 +79,15 @@ export class HttpRecorder {
     this.record(method, path, status, seconds, exemplar);
   }
 
+  /**
+   * A request that `start()` counted turned out not to be measured (a route opted out once it was
+   * matched): leaves the in-flight count and the drain, records nothing.
+   */
+  cancel(): void {
+    if (this.inFlight > 0) this.inFlight--;
+    this.work.end();
+  }
+
   /** The client aborted before the response finished: counted once, with status 499. */
   abort(method: string | undefined, path: string, seconds: number, exemplar?: SpanContext | null): void {
     this.finish(method, path, ABORTED_STATUS, seconds, exemplar);
