@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM helper without types
 import { freePort, startProcess } from '../../../scripts/lib/procs.mjs';
+import { sum } from '../../../test-utils/prom-text.mjs';
 import { HTTP_METRICS, SERVICE_METRICS } from '../src/index.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/cluster-app.mjs', import.meta.url));
@@ -24,13 +25,6 @@ function get(url: string): Promise<string> {
       .on('error', reject)
       .end();
   });
-}
-
-function sum(text: string, name: string): number {
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
-    .reduce((acc, l) => acc + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
 describe('cluster aggregation', () => {
