@@ -2,7 +2,7 @@
 // free loopback ports, starting a child in its own process group, waiting for it, stopping it by PID.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 
 /** A free TCP port on 127.0.0.1 (the kernel's pick). */
 export async function freePort() {
@@ -80,11 +80,13 @@ export async function waitForHttp(url, { timeoutMs = 20_000, headers } = {}) {
   throw new Error(`timed out waiting for ${url}: ${lastError?.message ?? 'no answer'}`);
 }
 
-/** Start `redis-server` on a free loopback port with no persistence. Returns { url, port, stop }. */
-export async function startRedis({ log } = {}) {
-  const port = await freePort();
+/**
+ * Start `redis-server` on a loopback port (`port`, or a free one) with no persistence; resolves once
+ * it accepts connections. Returns { url, port, stop }.
+ */
+export async function startRedis({ log, port: wanted } = {}) {
+  const port = wanted ?? (await freePort());
   const proc = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { log });
-  const { createConnection } = await import('node:net');
   const deadline = Date.now() + 10_000;
   for (;;) {
     const ok = await new Promise((resolve) => {
