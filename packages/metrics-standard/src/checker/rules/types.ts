@@ -1,3 +1,4 @@
+import { OVERFLOW_VALUE } from '../../definitions/labels.js';
 import type { CheckContext } from '../context.js';
 
 /** The verdict of one rule. */
@@ -35,4 +36,21 @@ export function fail(message: string, examples: Iterable<string> = []): Omit<Rul
 /** `1 metric` / `3 metrics`. */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
+}
+
+/**
+ * The values of `label` that `accept` rejects, as `family: "value"`, across the contract families whose
+ * definition has the label (and is one of `among`, when given). `<overflow>` (the cap's collapse
+ * value) is accepted everywhere.
+ */
+export function rejectedValues(ctx: CheckContext, label: string, accept: (value: string) => boolean, among?: readonly unknown[]): Set<string> {
+  const bad = new Set<string>();
+  for (const { definition, family } of ctx.contract) {
+    if ((among && !among.includes(definition)) || !definition.labels.includes(label)) continue;
+    for (const s of family.samples) {
+      const v = s.labels[label];
+      if (v !== undefined && v !== OVERFLOW_VALUE && !accept(v)) bad.add(`${family.name}: ${JSON.stringify(v)}`);
+    }
+  }
+  return bad;
 }
