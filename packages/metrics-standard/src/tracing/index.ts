@@ -1,6 +1,7 @@
 import { NodeSDK, type NodeSDKConfiguration, resources } from '@opentelemetry/sdk-node';
 import { ObsError } from '../errors.js';
 import type { Obs } from '../obs.js';
+import { rejectUnknownKeys } from '../validate.js';
 
 /** The identity of the traced service, when no `Obs` instance is at hand yet (e.g. a preload module). */
 export interface TracingIdentity {
@@ -74,11 +75,7 @@ export function startTracing(target: Obs | TracingIdentity, options: TracingOpti
   if (version !== undefined && typeof version !== 'string') throw new ObsError('OBS_ERR_INVALID_OPTION', 'version', version, 'expected a string');
   if (env !== undefined && typeof env !== 'string') throw new ObsError('OBS_ERR_INVALID_OPTION', 'env', env, 'expected a string');
   if (options === null || typeof options !== 'object') throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'expected an object');
-  for (const key of Object.keys(options)) {
-    if (!(TRACING_KEYS as readonly string[]).includes(key)) {
-      throw new ObsError('OBS_ERR_INVALID_OPTION', key, (options as Record<string, unknown>)[key], `unknown option; known: ${TRACING_KEYS.join(', ')}`);
-    }
-  }
+  rejectUnknownKeys('', options, TRACING_KEYS);
   const { instrumentations = [], resourceAttributes = {}, sdk: sdkConfig = {} } = options;
   if (!Array.isArray(instrumentations)) throw new ObsError('OBS_ERR_INVALID_OPTION', 'instrumentations', instrumentations, 'expected an array of OpenTelemetry instrumentations');
   if (resourceAttributes === null || typeof resourceAttributes !== 'object') {
