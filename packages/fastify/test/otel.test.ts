@@ -1,37 +1,17 @@
 // @obs/fastify with tracing: the request's span is captured in onRequest (the close listener may
 // run in another async context) for the exemplar and the request log line; logRequests options.
-import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
-import { context, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 import { createObs, scrape } from '@obs/metrics-standard';
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { activateOnRequest, captureLogger, SAMPLED, useContextManager } from '../../../test-utils/otel-context.mjs';
 import { obsFastify } from '../src/index.js';
 
-const SAMPLED: SpanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
-const manager = new AsyncHooksContextManager();
-beforeAll(() => {
-  context.setGlobalContextManager(manager.enable());
-});
-afterAll(() => {
-  manager.disable();
-  context.disable();
-});
-
-function capture() {
-  const lines: Array<{ level: string; obj: Record<string, unknown>; msg: string }> = [];
-  return {
-    lines,
-    logger: {
-      info: (obj: object, msg: string) => lines.push({ level: 'info', obj: obj as Record<string, unknown>, msg }),
-      debug: (obj: object, msg: string) => lines.push({ level: 'debug', obj: obj as Record<string, unknown>, msg }),
-    },
-  };
-}
+useContextManager();
 
 describe('@obs/fastify with a sampled request span', () => {
   it('the exemplar and the request line carry the span active in onRequest', async () => {
     const obs = createObs({ service: 'svc', defaultMetrics: false });
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const app = Fastify();
     await app.register(obsFastify, { obs, logRequests: 'debug', logger });
     app.get('/users/:id', async () => ({ ok: true }));
@@ -40,11 +20,7 @@ describe('@obs/fastify with a sampled request span', () => {
     // What @opentelemetry/instrumentation-http does: the request's span is active around the
     // server's 'request' event, so in Fastify's hooks and handler.
     const server = app.server;
-    const emit = server.emit;
-    server.emit = function (this: typeof server, event: string, ...args: unknown[]) {
-      if (event !== 'request' || !(args[0] as { url?: string }).url?.startsWith('/users/')) return Reflect.apply(emit, this, [event, ...args]);
-      return context.with(trace.setSpan(context.active(), trace.wrapSpanContext(SAMPLED)), () => Reflect.apply(emit, this, [event, ...args]));
-    } as typeof server.emit;
+    activateOnRequest(server, '/users/', SAMPLED);
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     expect((await fetch(`${base}/users/1?x=1`)).status).toBe(200);
     expect((await fetch(`${base}/plain`)).status).toBe(200);
@@ -62,7 +38,7 @@ describe('@obs/fastify with a sampled request span', () => {
 
   it('logs nothing by default, and rejects bad logRequests / logger options', async () => {
     const obs = createObs({ service: 'svc', defaultMetrics: false });
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const app = Fastify();
     await app.register(obsFastify, { obs, logger });
     app.get('/', async () => 'ok');

@@ -1,15 +1,9 @@
 // Trace exemplars on the duration histograms: shown only in OpenMetrics scrapes, for the sampled
 // span active at record time (or the one an integration captured), never in Prometheus text.
-import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
-import { context, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SpanContext, trace } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { SAMPLED, UNSAMPLED, useContextManager, within } from '../../../test-utils/otel-context.mjs';
 import { createObs, type Obs, scrape, WORKER_METRICS } from '../src/index.js';
-
-const SAMPLED: SpanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
-const UNSAMPLED: SpanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.NONE };
-
-/** Run `fn` with a span of this context active (as an instrumentation makes the request's span). */
-const within = <T>(sc: SpanContext, fn: () => T): T => context.with(trace.setSpan(context.active(), trace.wrapSpanContext(sc)), fn);
 
 const make = (exemplars?: boolean): Obs => createObs({ service: 'svc', version: '1.0.0', env: 'test', defaultMetrics: false, ...(exemplars === undefined ? {} : { exemplars }) });
 
@@ -24,14 +18,7 @@ function exemplars(body: string, metric: string): Array<{ series: string; labels
 /** A Prometheus text body with the values (and exemplar-free suffixes) blanked: its shape. */
 const shape = (body: string) => body.replace(/^([^#\s][^ ]*(?:\{[^}]*\})?) \S+$/gm, '$1 _');
 
-const manager = new AsyncHooksContextManager();
-beforeAll(() => {
-  context.setGlobalContextManager(manager.enable());
-});
-afterAll(() => {
-  manager.disable();
-  context.disable();
-});
+useContextManager();
 
 describe('exemplars on http_request_duration_seconds', () => {
   it('a request recorded inside a sampled span gets its trace_id and span_id, in OpenMetrics only', async () => {
