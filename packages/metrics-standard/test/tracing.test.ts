@@ -14,9 +14,7 @@ const saved = { ...process.env };
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   Object.assign(process.env, {
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    ...receiver.env,
     // A long batch delay: the span can only arrive through the flush at shutdown.
     OTEL_BSP_SCHEDULE_DELAY: '60000',
     OTEL_TRACES_SAMPLER: 'always_on',

@@ -17,8 +17,8 @@ function plain(v) {
 const attrs = (list) => Object.fromEntries((list ?? []).map((a) => [a.key, plain(a.value)]));
 
 /**
- * Start the receiver. Returns `{ endpoint, spans, requests, waitFor(pred, timeoutMs), close() }`;
- * `spans` holds `{ traceId, spanId, parentSpanId, name, kind, attributes, resource }` (ids in hex).
+ * Start the receiver. Returns `{ endpoint, env, spans, requests, waitFor(pred, timeoutMs), close() }`;
+ * `env` holds the OTEL_* variables that point an SDK at it (http/json, 100 ms batches); `spans` holds `{ traceId, spanId, parentSpanId, name, kind, attributes, resource }` (ids in hex).
  */
 export async function startOtlpReceiver() {
   const spans = [];
@@ -54,8 +54,10 @@ export async function startOtlpReceiver() {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address();
+  const endpoint = `http://127.0.0.1:${port}`;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' },
     spans,
     requests,
     /** Resolves with the first span matching `pred`, polling until `timeoutMs`. */
