@@ -3,17 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObsError } from '@obs/metrics-standard';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../../test-utils/errors.mjs';
 import { loadConfigFile, resolveConfig } from '../src/index.js';
-
-function errorOf(fn: () => unknown): ObsError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ObsError) return err;
-    throw err;
-  }
-  throw new Error('did not throw');
-}
 
 describe('resolveConfig', () => {
   it('fills every default', () => {
@@ -28,7 +19,7 @@ describe('resolveConfig', () => {
   });
 
   it('a typo in a threshold field is a coded error naming the field', () => {
-    const err = errorOf(() => resolveConfig({ alerts: { HighAPILatency: { threshhold: 2 } as never } }));
+    const err = errorOf(() => resolveConfig({ alerts: { HighAPILatency: { threshhold: 2 } as never } }), ObsError);
     expect(err.code).toBe('OBS_ERR_INVALID_CONFIG');
     expect(err.option).toBe('alerts.HighAPILatency.threshhold');
   });
@@ -44,7 +35,7 @@ describe('resolveConfig', () => {
     [{ domain: { metrics: [{ name: 'vm_running', type: 'gauge', help: 'x' }], panels: [{ metric: 'vm_runing' }] } }, 'domain.panels.0.metric', /vm_running/],
     [{ domain: { metrics: [{ name: 'vm_running', type: 'gauge', help: 'x' }], panels: [{ metric: 'vm_running', rate: true }] } }, 'domain.panels.0.rate', /gauge/],
   ])('rejects %j at %s', (input, option, detail) => {
-    const err = errorOf(() => resolveConfig(input as never));
+    const err = errorOf(() => resolveConfig(input as never), ObsError);
     expect(err.code).toBe('OBS_ERR_INVALID_CONFIG');
     expect(err.option).toBe(option);
     expect(err.message).toMatch(detail);

@@ -5,18 +5,9 @@ import { join } from 'node:path';
 import { ObsError } from '@obs/metrics-standard';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { errorOf } from '../../../test-utils/errors.mjs';
 import { resolveConfig } from '../src/config.js';
 import { ALERT_CATALOGUE, buildAlertmanagerConfig, buildPrometheusRuleManifests, buildRuleFiles, resolveRulesConfig } from '../src/rules/index.js';
-
-function configError(fn: () => unknown): ObsError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ObsError) return e;
-    throw e;
-  }
-  throw new Error('expected an ObsError');
-}
 
 describe('resolveRulesConfig', () => {
   it('names the exact field of a typo, a bad duration, a bad severity, an unknown alert, an objective outside (0, 1)', () => {
@@ -35,7 +26,7 @@ describe('resolveRulesConfig', () => {
       [{ domain: { metrics: [], alerts: [{ name: 'NoVm', metric: 'vm_runing', op: '<', threshold: 1 }] } }, 'domain.alerts[0].metric'],
     ];
     for (const [input, field] of cases) {
-      const e = configError(() => resolveRulesConfig(input as never));
+      const e = errorOf(() => resolveRulesConfig(input as never), ObsError);
       expect(e.code, field).toBe('OBS_ERR_INVALID_CONFIG');
       expect(e.option).toBe(field);
       expect(e.message).toContain(field);
@@ -43,7 +34,7 @@ describe('resolveRulesConfig', () => {
   });
 
   it('reaches through resolveConfig: a threshold typo is a coded error naming the field', () => {
-    const e = configError(() => resolveConfig({ alerts: { HighAPIErrorRate: { threshhold: 0.1 } as never } }));
+    const e = errorOf(() => resolveConfig({ alerts: { HighAPIErrorRate: { threshhold: 0.1 } as never } }), ObsError);
     expect(e.code).toBe('OBS_ERR_INVALID_CONFIG');
     expect(e.message).toContain('alerts.HighAPIErrorRate.threshhold');
   });

@@ -4,6 +4,7 @@ import express5 from 'express';
 import express4 from 'express4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObsExpress, type ObsExpress } from '../src/index.js';
+import { errorOf } from '../../../test-utils/errors.mjs';
 import { client, labelValues, listen, parseMetrics, pool, type Sample, sum } from './helpers.js';
 
 type Express = typeof express5;
@@ -366,15 +367,9 @@ describe('start-up validation', () => {
     [{ obs: {} }, 'OBS_ERR_INVALID_OPTION', 'obs'],
     [{ service: 'ok', ignor: [] }, 'OBS_ERR_INVALID_OPTION', 'ignor'],
   ])('rejects %j with %s naming %s', (options, code, option) => {
-    let caught: unknown;
-    try {
-      createObsExpress(options as never);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(ObsError);
-    expect((caught as ObsError).code).toBe(code);
-    expect((caught as ObsError).option).toBe(option);
+    const err = errorOf(() => createObsExpress(options as never), ObsError);
+    expect(err.code).toBe(code);
+    expect(err.option).toBe(option);
   });
 
   it('rejects an obs together with options that would create another', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../../test-utils/errors.mjs';
 import { createObs, HTTP_METRICS, ObsError, SERVICE_METRICS, UNMATCHED_PATH } from '../src/index.js';
 
 const quiet = { onWarning: () => {} };
@@ -15,14 +16,10 @@ function sampleValue(text: string, name: string, labels: Record<string, string>)
 
 describe('createObs', () => {
   it('rejects a service name that is not a label-safe slug, naming the option', () => {
-    expect(() => createObs({ service: 'My Service' })).toThrowError(ObsError);
-    try {
-      createObs({ service: 'My Service' });
-    } catch (e) {
-      expect((e as ObsError).code).toBe('OBS_ERR_INVALID_SERVICE_NAME');
-      expect((e as ObsError).option).toBe('service');
-      expect((e as Error).message).toContain('"My Service"');
-    }
+    const e = errorOf(() => createObs({ service: 'My Service' }), ObsError);
+    expect(e.code).toBe('OBS_ERR_INVALID_SERVICE_NAME');
+    expect(e.option).toBe('service');
+    expect(e.message).toContain('"My Service"');
   });
 
   it('rejects unknown options and buckets that drop the 1 s bound the alerts need', () => {

@@ -1,6 +1,7 @@
 import { createObs, type Obs } from '@obs/metrics-standard';
 import { createWorkerMetrics } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../../test-utils/errors.mjs';
 import { samples, sum } from './helpers.js';
 
 function setup() {
@@ -29,13 +30,7 @@ describe('wrap: the handler passes through unchanged', () => {
     const wrapped = wm.wrap(() => {
       throw boom;
     }, { queue: 'emails', task: 'send' });
-    let caught: unknown;
-    try {
-      wrapped();
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBe(boom);
+    expect(errorOf(() => wrapped())).toBe(boom);
     expect(await total(obs, 'failure')).toBe(1);
     expect(await total(obs, 'success')).toBe(0);
     expect(await sum(obs, 'service_errors_total', { type: 'esmtpdown' })).toBe(1);
