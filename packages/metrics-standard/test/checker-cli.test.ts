@@ -1,6 +1,6 @@
 // The built `obs-contract` bin, run as a user runs it: against the node-http example (a child
 // process on the built package), against broken fixtures served over HTTP, and on bad input.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -36,10 +36,7 @@ function run(...args: string[]): Promise<Run> {
 }
 
 beforeAll(() => {
-  execFileSync('flock', ['/tmp/obs-build.lock', 'npx', 'turbo', 'run', 'build', '--filter=@obs/metrics-standard', '--output-logs=errors-only'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  // dist/ is built by the project's global setup (test/global-setup.ts).
   // The bin bundles everything it needs (node: built-ins only): a copy is immune to a concurrent rebuild of dist/.
   tmp = mkdtempSync(join(tmpdir(), 'obs-contract-'));
   cli = join(tmp, 'cli.js');
