@@ -2,12 +2,12 @@
 // jobs produced with `src/produce.js`, metrics read over HTTP from its /metrics server.
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startProcess, startRedis, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { parseMetrics, select, sum as total } from '../../../test-utils/prom-text.mjs';
 
 const dir = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
@@ -18,51 +18,14 @@ let worker;
 let metricsUrl;
 const logs = [];
 
-/** Start redis-server on a given port (a restart on the port the worker knows). */
-async function redisOnPort(port) {
-  const proc = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const ok = await new Promise((resolve) => {
-      const s = createConnection({ port, host: '127.0.0.1' }, () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return { ...proc, port, url: `redis://127.0.0.1:${port}` };
-    if (Date.now() > deadline) throw new Error(`redis-server did not restart on ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Parse a Prometheus text body into samples. */
-function parse(text) {
-  const out = [];
-  for (const line of text.split('\n')) {
-    const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/);
-    if (!m) continue;
-    const labels = {};
-    for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[k] = v;
-    out.push({ name: m[1], labels, value: Number(m[3]) });
-  }
-  return out;
-}
-
 async function scrape(timeoutMs = QUEUE_SIZE_TIMEOUT_MS + 3000) {
   const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(timeoutMs) });
   expect(res.status).toBe(200);
-  return parse(await res.text());
-}
-
-function total(samples, name, match = {}) {
-  return samples
-    .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
-    .reduce((a, s) => a + s.value, 0);
+  return parseMetrics(await res.text());
 }
 
 function has(samples, name, match) {
-  return samples.some((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v));
+  return select(samples, name, match).length > 0;
 }
 
 async function until(check, what, timeoutMs = 15_000) {
@@ -145,7 +108,7 @@ describe('examples/worker (BullMQ on a real redis-server)', () => {
     expect(worker.child.signalCode).toBe(null);
     expect(logs.some((l) => l.includes('OBS_WARN_QUEUE_SIZE_FAILED'))).toBe(true);
 
-    redis = await redisOnPort(port); // a fresh, empty Redis on the same port
+    redis = await startRedis({ port }); // a fresh, empty Redis on the same port
     await until((s) => has(s, 'worker_queue_size', { queue: 'emails', state: 'delayed' }), 'queue sizes back');
     await produce('--count', '10', '--delay-ms', '600000');
     await until((s) => total(s, 'worker_queue_size', { queue: 'emails', state: 'delayed' }) === 10, '10 delayed after restart');
