@@ -1,7 +1,6 @@
 // Traces, exemplars and logs tied together, as users run it: the example as a child process (built
 // packages) exporting spans over OTLP/HTTP (http/json) to a local receiver; the exemplar on
 // http_request_duration_seconds and the request's log line carry the received span's trace id.
-import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exemplarsOf, startOtlpReceiver } from '../../../packages/metrics-standard/test/helpers/otlp-receiver.mjs';
 // @ts-expect-error: plain JS helpers without declarations
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { buildPackages } from '../../../test-utils/build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -27,7 +27,7 @@ describe('examples/express-api with OTEL_TRACES_EXPORTER=otlp', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    execFileSync('flock', ['/tmp/obs-build.lock', 'npx', 'turbo', 'run', 'build', '--filter=@obs/express...', '--output-logs=errors-only'], { cwd: root, stdio: 'ignore' });
+    buildPackages('@obs/express...');
     receiver = await startOtlpReceiver();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -38,10 +38,7 @@ describe('examples/express-api with OTEL_TRACES_EXPORTER=otlp', () => {
         PORT: String(port),
         SERVICE_NAME: 'traced-express',
         NODE_ENV: 'staging',
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_BSP_SCHEDULE_DELAY: '100',
+        ...receiver.env,
       },
       log: (line: string) => logs.push(line),
     });

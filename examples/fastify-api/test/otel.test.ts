@@ -2,7 +2,7 @@
 // packages) exporting spans over OTLP/HTTP (http/json) to a local receiver; the exemplar on
 // http_request_duration_seconds and the request's log line carry the received span's trace id.
 // Also: without tracing, importing @obs/metrics-standard and @obs/fastify loads no OpenTelemetry SDK module.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exemplarsOf, startOtlpReceiver } from '../../../packages/metrics-standard/test/helpers/otlp-receiver.mjs';
 // @ts-expect-error: plain JS helpers without declarations
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { buildPackages } from '../../../test-utils/build.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
@@ -28,7 +29,7 @@ interface Span {
 }
 
 beforeAll(() => {
-  execFileSync('flock', ['/tmp/obs-build.lock', 'npx', 'turbo', 'run', 'build', '--filter=@obs/fastify...', '--output-logs=errors-only'], { cwd: root, stdio: 'ignore' });
+  buildPackages('@obs/fastify...');
 });
 
 describe('examples/fastify-api with OTEL_TRACES_EXPORTER=otlp', () => {
@@ -47,10 +48,7 @@ describe('examples/fastify-api with OTEL_TRACES_EXPORTER=otlp', () => {
         HOST: '127.0.0.1',
         PORT: String(port),
         SERVICE_NAME: 'traced-fastify',
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_BSP_SCHEDULE_DELAY: '100',
+        ...receiver.env,
       },
       log: (line: string) => logs.push(line),
     });

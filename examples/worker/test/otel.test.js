@@ -28,10 +28,7 @@ beforeAll(async () => {
       METRICS_PORT: String(port),
       HOST: '127.0.0.1',
       SERVICE_NAME: 'traced-worker',
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
+      ...receiver.env,
     },
     log: (line) => logs.push(line),
   });
