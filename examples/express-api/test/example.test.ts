@@ -1,12 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { HTTP_METRICS, SERVICE_METRICS, UNMATCHED_PATH } from '@obs/metrics-standard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS helpers shared by the demo, the end-to-end suite and the benchmarks
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { buildPackages } from '../../../test-utils/build.mjs';
+import { sum } from '../../../test-utils/prom-text.mjs';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'example-token-0123456789';
 const REQUESTS = HTTP_METRICS.requestsTotal.name;
@@ -14,17 +14,6 @@ const REQUESTS = HTTP_METRICS.requestsTotal.name;
 interface Proc {
   stop(signal?: string): Promise<{ code: number | null; signal: string | null }>;
   exited: Promise<{ code: number | null; signal: string | null }>;
-}
-
-/** `name{a="x",b="y"} value` lines into a sum for samples whose labels include `match`. */
-function sum(text: string, name: string, match: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const ok = Object.entries(match).every(([k, v]) => line.includes(`${k}="${v}"`));
-    if (ok) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
 }
 
 describe('examples/express-api (child process, built packages)', () => {
@@ -39,10 +28,7 @@ describe('examples/express-api (child process, built packages)', () => {
   };
 
   beforeAll(async () => {
-    execFileSync('flock', ['/tmp/obs-build.lock', 'npx', 'turbo', 'run', 'build', '--filter=@obs/express...', '--output-logs=errors-only'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    buildPackages('@obs/express...');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     proc = startProcess('node', ['src/server.js'], {

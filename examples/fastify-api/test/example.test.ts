@@ -1,11 +1,12 @@
 // Starts the example as users do (`npm start -w examples/fastify-api`, built packages from dist/)
 // and checks every route against what /metrics reports.
-import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JS helpers without declarations
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { buildPackages } from '../../../test-utils/build.mjs';
+import { sum } from '../../../test-utils/prom-text.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const TOKEN = 'example-token-0123456789abcdef';
@@ -15,15 +16,6 @@ interface Proc {
   stop(signal?: string, graceMs?: number): Promise<{ code: number | null; signal: string | null }>;
 }
 
-function value(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
-
 describe('examples/fastify-api', () => {
   let proc: Proc;
   let base: string;
@@ -31,7 +23,7 @@ describe('examples/fastify-api', () => {
   const scrape = async () => (await fetch(`${base}/metrics`, { headers: auth })).text();
 
   beforeAll(async () => {
-    execFileSync('flock', ['/tmp/obs-build.lock', 'npx', 'turbo', 'run', 'build', '--filter=@obs/fastify...', '--output-logs=errors-only'], { cwd: root, stdio: 'ignore' });
+    buildPackages('@obs/fastify...');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     proc = startProcess('npm', ['start', '--silent', '-w', 'examples/fastify-api'], {
@@ -64,14 +56,14 @@ describe('examples/fastify-api', () => {
     expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-wrong-wrong-wrong' } })).status).toBe(401);
     const text = await scrape();
     const svc = { service: 'fastify-example' };
-    expect(value(text, 'http_requests_total', { ...svc, path: '/users/:id', status: '200' })).toBe(1);
-    expect(value(text, 'http_requests_total', { ...svc, method: 'POST', path: '/orders', status: '201' })).toBe(1);
-    expect(value(text, 'http_requests_total', { ...svc, path: '/api/v1/items/:itemId', status: '200' })).toBe(1);
-    expect(value(text, 'http_requests_total', { ...svc, path: '/error', status: '500' })).toBe(1);
-    expect(value(text, 'http_requests_total', { ...svc, path: '/slow', status: '200' })).toBe(1);
-    expect(value(text, 'http_requests_total', { ...svc, path: '<unmatched>', status: '404' })).toBe(1);
-    expect(value(text, 'service_errors_total', svc)).toBe(1);
-    expect(value(text, 'service_up', svc)).toBe(1);
+    expect(sum(text, 'http_requests_total', { ...svc, path: '/users/:id', status: '200' })).toBe(1);
+    expect(sum(text, 'http_requests_total', { ...svc, method: 'POST', path: '/orders', status: '201' })).toBe(1);
+    expect(sum(text, 'http_requests_total', { ...svc, path: '/api/v1/items/:itemId', status: '200' })).toBe(1);
+    expect(sum(text, 'http_requests_total', { ...svc, path: '/error', status: '500' })).toBe(1);
+    expect(sum(text, 'http_requests_total', { ...svc, path: '/slow', status: '200' })).toBe(1);
+    expect(sum(text, 'http_requests_total', { ...svc, path: '<unmatched>', status: '404' })).toBe(1);
+    expect(sum(text, 'service_errors_total', svc)).toBe(1);
+    expect(sum(text, 'service_up', svc)).toBe(1);
     expect(text).not.toContain('/healthz');
     expect(text).not.toContain('path="/metrics"');
   });
@@ -86,7 +78,7 @@ describe('examples/fastify-api', () => {
   it('drains an in-flight request on SIGTERM and exits', async () => {
     const inFlight = fetch(`${base}/slow?ms=600`);
     // Wait until the server has the request in flight (the /metrics route itself is not counted).
-    for (let i = 0; i < 100 && value(await scrape(), 'http_requests_in_flight', {}) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && sum(await scrape(), 'http_requests_in_flight') === 0; i++) await new Promise((r) => setTimeout(r, 20));
     const exited = proc.stop('SIGTERM', 8000);
     const res = await inFlight;
     expect(res.status).toBe(200);

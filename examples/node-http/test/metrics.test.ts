@@ -1,11 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CONTRACT, type MetricDefinition, SERVICE_METRICS } from '@obs/metrics-standard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS helpers shared by the demo and the tests
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { buildPackages } from '../../../test-utils/build.mjs';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'node-http-example-token-42';
 
@@ -25,10 +25,7 @@ describe('examples/node-http (child process, built package)', () => {
   const auth = { authorization: `Bearer ${TOKEN}` };
 
   beforeAll(async () => {
-    execFileSync('flock', ['/tmp/obs-build.lock', 'npx', 'turbo', 'run', 'build', '--filter=@obs/metrics-standard', '--output-logs=errors-only'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    buildPackages('@obs/metrics-standard');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     proc = startProcess('node', ['src/server.js'], { cwd: dir, env: { PORT: String(port), HOST: '127.0.0.1', METRICS_TOKEN: TOKEN } });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkContract } from '../src/index.js';
 // @ts-expect-error plain JS helpers shared by the demo and the tests
 import { freePort, startProcess, startRedis, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { buildPackages } from '../../../test-utils/build.mjs';
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 180_000 });
 
@@ -17,11 +18,7 @@ const procs: Proc[] = [];
 const urls: Record<string, string> = {};
 
 beforeAll(async () => {
-  execFileSync(
-    'flock',
-    ['/tmp/obs-build.lock', 'npx', 'turbo', 'run', 'build', '--filter=@obs/fastify', '--filter=@obs/express', '--filter=@obs/worker', '--output-logs=errors-only'],
-    { cwd: root, stdio: 'inherit' },
-  );
+  buildPackages('@obs/fastify', '@obs/express', '@obs/worker');
   const redis = await startRedis();
   procs.push(redis);
   for (const name of ['fastify-api', 'express-api']) {
