@@ -2,19 +2,13 @@ import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { HTTP_METRICS, SERVICE_METRICS, UNMATCHED_PATH } from '@obs/metrics-standard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain JS helpers shared by the demo, the end-to-end suite and the benchmarks
-import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { freePort, type Proc, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
 import { buildPackages } from '../../../test-utils/build.mjs';
 import { sum } from '../../../test-utils/prom-text.mjs';
 
 const dir = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'example-token-0123456789';
 const REQUESTS = HTTP_METRICS.requestsTotal.name;
-
-interface Proc {
-  stop(signal?: string): Promise<{ code: number | null; signal: string | null }>;
-  exited: Promise<{ code: number | null; signal: string | null }>;
-}
 
 describe('examples/express-api (child process, built packages)', () => {
   let proc: Proc;

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JS helpers without declarations
 import { exemplarsOf, startOtlpReceiver } from '../../../packages/metrics-standard/test/helpers/otlp-receiver.mjs';
-// @ts-expect-error: plain JS helpers without declarations
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
 import { buildPackages } from '../../../test-utils/build.mjs';
 

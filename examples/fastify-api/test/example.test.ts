@@ -3,18 +3,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JS helpers without declarations
-import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { freePort, type Proc, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
 import { buildPackages } from '../../../test-utils/build.mjs';
 import { sum } from '../../../test-utils/prom-text.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const TOKEN = 'example-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}` };
-
-interface Proc {
-  stop(signal?: string, graceMs?: number): Promise<{ code: number | null; signal: string | null }>;
-}
 
 describe('examples/fastify-api', () => {
   let proc: Proc;

@@ -11,7 +11,6 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JS helpers without declarations
 import { exemplarsOf, startOtlpReceiver } from '../../../packages/metrics-standard/test/helpers/otlp-receiver.mjs';
-// @ts-expect-error: plain JS helpers without declarations
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
 import { buildPackages } from '../../../test-utils/build.mjs';
 

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CONTRACT, type MetricDefinition, SERVICE_METRICS } from '@obs/metrics-standard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain JS helpers shared by the demo and the tests
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
 import { buildPackages } from '../../../test-utils/build.mjs';
 

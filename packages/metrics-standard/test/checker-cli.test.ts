@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-// @ts-expect-error plain JS helpers shared by the demo and the tests
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkContract } from '../src/index.js';
-// @ts-expect-error plain JS helpers shared by the demo and the tests
 import { freePort, startProcess, startRedis, waitForHttp } from '../../../scripts/lib/procs.mjs';
 import { buildPackages } from '../../../test-utils/build.mjs';
 

@@ -1,13 +1,12 @@
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ESM helper without types
 import { freePort, startProcess } from '../../../scripts/lib/procs.mjs';
 import { sum } from '../../../test-utils/prom-text.mjs';
 import { HTTP_METRICS, SERVICE_METRICS } from '../src/index.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/cluster-app.mjs', import.meta.url));
-const stops: Array<() => Promise<void>> = [];
+const stops: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   await Promise.all(stops.map((s) => s()));
 });

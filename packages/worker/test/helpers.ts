@@ -39,23 +39,5 @@ export async function eventually(check: () => Promise<boolean> | boolean, descri
   }
 }
 
-/** A redis-server started by scripts/lib/procs.mjs. */
-export interface RedisProcess {
-  url: string;
-  port: number;
-  pid: number;
-  stop(signal?: string, graceMs?: number): Promise<{ code: number | null; signal: string | null }>;
-}
-
-interface Procs {
-  startRedis(options?: { log?: (line: string) => void }): Promise<RedisProcess>;
-  startProcess(cmd: string, args: string[], options?: { log?: (line: string) => void }): Omit<RedisProcess, 'url' | 'port'>;
-}
-
-// The repository's process helpers are plain JavaScript without declarations; load them untyped.
-const PROCS = new URL('../../../scripts/lib/procs.mjs', import.meta.url).href;
-
-/** `startRedis()` of scripts/lib/procs.mjs: a real redis-server on a free loopback port. */
-export async function startRedis(): Promise<RedisProcess> {
-  return ((await import(PROCS)) as Procs).startRedis();
-}
+/** A real redis-server on a free loopback port (scripts/lib/procs.mjs). */
+export { type Redis as RedisProcess, startRedis } from '../../../scripts/lib/procs.mjs';
