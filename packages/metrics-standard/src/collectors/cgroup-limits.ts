@@ -41,10 +41,61 @@ function cgroupPaths(procSelfCgroup: string): { v2?: string; v1: Map<string, str
 /** First candidate file that exists: the process's own cgroup dir, then the root (inside a container's namespace). */
 function firstExisting(candidates: string[]): string | undefined {
   for (const c of candidates) {
-    const v = read(c);
-    if (v !== undefined) return v;
+    if (read(c) !== undefined) return c;
   }
   return undefined;
+}
+
+/**
+ * Where this process's limits are written. The cgroup of a process does not move, so this is
+ * resolved once; only the values are read again at each scrape.
+ */
+interface CgroupFiles {
+  version?: 1 | 2;
+  /** v2 `memory.max` or v1 `memory.limit_in_bytes`. */
+  memory?: string;
+  /** v2 `cpu.max` ("quota period") or v1 `cpu.cfs_quota_us`. */
+  cpuQuota?: string;
+  /** v1 `cpu.cfs_period_us` (v2 keeps the period in `cpu.max`). */
+  cpuPeriod?: string;
+}
+
+function locateCgroupFiles(root: string, procSelfCgroup: string): CgroupFiles {
+  const { v2, v1 } = cgroupPaths(procSelfCgroup);
+  const v2Dirs = [...(v2 && v2 !== '/' ? [join(root, v2)] : []), root];
+  const memMax = firstExisting(v2Dirs.map((d) => join(d, 'memory.max')));
+  const cpuMax = firstExisting(v2Dirs.map((d) => join(d, 'cpu.max')));
+  if (memMax !== undefined || cpuMax !== undefined) return { version: 2, memory: memMax, cpuQuota: cpuMax };
+  // The controller's mount directory (`cpu` is often only mounted as `cpu,cpuacct`), then the
+  // process's own cgroup below it, then the mount root (what a container sees of its own cgroup).
+  const v1Dir = (controller: string, mount: string, file: string) => {
+    const own = v1.get(controller);
+    return [...(own && own !== '/' ? [join(root, mount, own, file)] : []), join(root, mount, file)];
+  };
+  const v1Cpu = (file: string) => firstExisting(v1Dir('cpu', 'cpu', file)) ?? firstExisting(v1Dir('cpu', 'cpu,cpuacct', file));
+  const memory = firstExisting(v1Dir('memory', 'memory', 'memory.limit_in_bytes'));
+  const cpuQuota = v1Cpu('cpu.cfs_quota_us');
+  if (memory === undefined && cpuQuota === undefined) return {};
+  return { version: 1, memory, cpuQuota, cpuPeriod: v1Cpu('cpu.cfs_period_us') };
+}
+
+/** The memory limit in bytes; "max" (v2) or v1's huge sentinel mean no limit. */
+function readMemoryLimit(files: CgroupFiles): number | undefined {
+  const raw = files.memory === undefined ? undefined : read(files.memory);
+  if (raw === undefined || raw === 'max') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) return undefined;
+  return files.version === 1 && n >= V1_UNLIMITED_THRESHOLD ? undefined : n;
+}
+
+/** The CPU quota in cores (quota / period); "max" (v2) or -1 (v1) mean no quota. */
+function readCpuLimit(files: CgroupFiles): number | undefined {
+  const raw = files.cpuQuota === undefined ? undefined : read(files.cpuQuota);
+  if (raw === undefined) return undefined;
+  const [quota, inlinePeriod] = files.version === 2 ? raw.split(/\s+/) : [raw, files.cpuPeriod === undefined ? undefined : read(files.cpuPeriod)];
+  const q = Number(quota);
+  const p = Number(inlinePeriod ?? 100000);
+  return quota !== 'max' && q > 0 && p > 0 ? q / p : undefined;
 }
 
 /**
@@ -53,64 +104,36 @@ function firstExisting(candidates: string[]): string | undefined {
  * "max", -1 or v1's huge sentinel mean "no limit" and leave the field undefined.
  */
 export function readCgroupLimits(root = '/sys/fs/cgroup', procSelfCgroup = '/proc/self/cgroup'): CgroupLimits {
-  const { v2, v1 } = cgroupPaths(procSelfCgroup);
+  const files = locateCgroupFiles(root, procSelfCgroup);
   const limits: CgroupLimits = {};
-  const v2Dirs = [...(v2 && v2 !== '/' ? [join(root, v2)] : []), root];
-  const memMax = firstExisting(v2Dirs.map((d) => join(d, 'memory.max')));
-  const cpuMax = firstExisting(v2Dirs.map((d) => join(d, 'cpu.max')));
-  if (memMax !== undefined || cpuMax !== undefined) {
-    limits.version = 2;
-    if (memMax !== undefined && memMax !== 'max') {
-      const n = Number(memMax);
-      if (Number.isFinite(n) && n > 0) limits.memoryBytes = n;
-    }
-    if (cpuMax !== undefined) {
-      const [quota, period] = cpuMax.split(/\s+/);
-      const q = Number(quota);
-      const p = Number(period ?? 100000);
-      if (quota !== 'max' && q > 0 && p > 0) limits.cpuCores = q / p;
-    }
-    return limits;
-  }
-  // The controller's mount directory (`cpu` is often only mounted as `cpu,cpuacct`), then the
-  // process's own cgroup below it, then the mount root (what a container sees of its own cgroup).
-  const v1Dir = (controller: string, mount: string, file: string) => {
-    const own = v1.get(controller);
-    return [...(own && own !== '/' ? [join(root, mount, own, file)] : []), join(root, mount, file)];
-  };
-  const v1Cpu = (file: string) => firstExisting(v1Dir('cpu', 'cpu', file)) ?? firstExisting(v1Dir('cpu', 'cpu,cpuacct', file));
-  const memLimit = firstExisting(v1Dir('memory', 'memory', 'memory.limit_in_bytes'));
-  const quota = v1Cpu('cpu.cfs_quota_us');
-  const period = v1Cpu('cpu.cfs_period_us');
-  if (memLimit !== undefined || quota !== undefined) {
-    limits.version = 1;
-    const m = Number(memLimit);
-    if (memLimit !== undefined && Number.isFinite(m) && m > 0 && m < V1_UNLIMITED_THRESHOLD) limits.memoryBytes = m;
-    const q = Number(quota);
-    const p = Number(period ?? 100000);
-    if (quota !== undefined && q > 0 && p > 0) limits.cpuCores = q / p;
-  }
+  if (files.version === undefined) return limits;
+  limits.version = files.version;
+  const memoryBytes = readMemoryLimit(files);
+  if (memoryBytes !== undefined) limits.memoryBytes = memoryBytes;
+  const cpuCores = readCpuLimit(files);
+  if (cpuCores !== undefined) limits.cpuCores = cpuCores;
   return limits;
 }
 
 /**
  * `service_memory_limit_bytes` and `service_cpu_limit_cores`: registered only when the cgroup sets
- * the limit (absent otherwise, so alerts fall back to host figures); re-read at scrape time.
+ * the limit (absent otherwise, so alerts fall back to host figures). The files are located once;
+ * each gauge re-reads only its own file(s) at scrape time.
  */
 export function cgroupLimitsCollector(ctx: CollectorContext): Collector {
-  const initial = readCgroupLimits(ctx.cgroupRoot, ctx.procSelfCgroup);
-  if (initial.memoryBytes !== undefined) {
+  const files = locateCgroupFiles(ctx.cgroupRoot, ctx.procSelfCgroup);
+  if (readMemoryLimit(files) !== undefined) {
     const memory: ObsGauge = new ObsGauge(RESOURCE_METRICS.memoryLimitBytes, ctx, {
       collect: () => {
-        const v = readCgroupLimits(ctx.cgroupRoot, ctx.procSelfCgroup).memoryBytes;
+        const v = readMemoryLimit(files);
         if (v !== undefined) memory.labels().set(v);
       },
     });
   }
-  if (initial.cpuCores !== undefined) {
+  if (readCpuLimit(files) !== undefined) {
     const cpu: ObsGauge = new ObsGauge(RESOURCE_METRICS.cpuLimitCores, ctx, {
       collect: () => {
-        const v = readCgroupLimits(ctx.cgroupRoot, ctx.procSelfCgroup).cpuCores;
+        const v = readCpuLimit(files);
         if (v !== undefined) cpu.labels().set(v);
       },
     });
