@@ -1,4 +1,4 @@
-import { createObs, createScrapeGuard, type Obs, ObsError, type ObsOptions, PROTECTION_OPTION_KEYS, type ProtectionOptions } from '@obs/metrics-standard';
+import { createObs, createScrapeGuard, type Obs, ObsError, type ObsOptions, PROTECTION_OPTION_KEYS, type ProtectionOptions, rejectUnknownKeys } from '@obs/metrics-standard';
 
 /** Where and how the middleware serves the metrics. */
 export interface MetricsOptions extends ProtectionOptions {
@@ -89,9 +89,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       throw invalid('metrics', metrics, 'expected false or an object { path?, token?, allow?, trustProxyHops? }');
     }
     const m = metrics as Record<string, unknown>;
-    for (const key of Object.keys(m)) {
-      if (!(METRICS_KEYS as readonly string[]).includes(key)) throw invalid(`metrics.${key}`, m[key], `unknown option; known: ${METRICS_KEYS.join(', ')}`);
-    }
+    rejectUnknownKeys('metrics', m, METRICS_KEYS);
     if (m.path !== undefined) metricsPath = validatePath('metrics.path', m.path);
     const { path: _path, ...rest } = m;
     protection = rest as ProtectionOptions;

@@ -1,5 +1,5 @@
 import type { MetricsServerOptions as CoreMetricsServerOptions, Obs, ObsOptions, ProtectionOptions } from '@obs/metrics-standard';
-import { ObsError, PROTECTION_OPTION_KEYS } from '@obs/metrics-standard';
+import { ObsError, PROTECTION_OPTION_KEYS, rejectUnknownKeys } from '@obs/metrics-standard';
 
 /** The `/metrics` route on the application's own port. */
 export interface MetricsRouteOptions extends ProtectionOptions {
@@ -81,11 +81,9 @@ function isObs(value: unknown): value is Obs {
 }
 
 function pick(source: Record<string, unknown>, option: string, allowed: readonly string[]): Record<string, unknown> {
+  rejectUnknownKeys(option, source, allowed);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(source)) {
-    if (!allowed.includes(k)) throw new ObsError('OBS_ERR_INVALID_OPTION', `${option}.${k}`, v, `unknown option; known: ${allowed.join(', ')}`);
-    if (v !== undefined) out[k] = v;
-  }
+  for (const [k, v] of Object.entries(source)) if (v !== undefined) out[k] = v;
   return out;
 }
 

@@ -23,7 +23,13 @@ export function optionalInteger(option: string, value: unknown, fallback: number
   return value;
 }
 
-/** Throws OBS_ERR_INVALID_OPTION for keys the options type does not have (a typo must not pass silently). */
+/**
+ * Throws OBS_ERR_INVALID_OPTION for keys the options type does not have (a typo must not pass
+ * silently), naming `option.key` and the known keys.
+ *
+ * @example
+ * rejectUnknownKeys('metrics', { pth: '/m' }, ['path', 'token']); // throws: invalid option `metrics.pth`
+ */
 export function rejectUnknownKeys(option: string, value: object, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {

@@ -6,6 +6,7 @@ import {
   ObsError,
   type ObsGauge,
   type ObsOptions,
+  rejectUnknownKeys,
   startMetricsServer,
   WORKER_METRICS,
 } from '@obs/metrics-standard';
@@ -128,9 +129,7 @@ function label(option: string, value: unknown): string {
 function checkOptions(options: unknown): { queueSizeTimeoutMs: number } {
   if (options === undefined) return { queueSizeTimeoutMs: DEFAULT_QUEUE_SIZE_TIMEOUT_MS };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'expected an object');
-  for (const key of Object.keys(options)) {
-    if (key !== 'queueSizeTimeoutMs') throw new ObsError('OBS_ERR_INVALID_OPTION', key, (options as Record<string, unknown>)[key], 'unknown option; known: queueSizeTimeoutMs');
-  }
+  rejectUnknownKeys('', options, ['queueSizeTimeoutMs']);
   const t = (options as WorkerMetricsOptions).queueSizeTimeoutMs;
   if (t === undefined) return { queueSizeTimeoutMs: DEFAULT_QUEUE_SIZE_TIMEOUT_MS };
   if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 60_000) {

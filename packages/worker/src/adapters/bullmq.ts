@@ -1,4 +1,4 @@
-import { type Obs, ObsError, QUEUE_STATES } from '@obs/metrics-standard';
+import { type Obs, ObsError, QUEUE_STATES, rejectUnknownKeys } from '@obs/metrics-standard';
 import type { Job, JobType, Queue, Worker } from 'bullmq';
 import type { TaskRun } from '../task-run.js';
 import { createWorkerMetrics, type WorkerMetrics } from '../worker-metrics.js';
@@ -60,11 +60,7 @@ export function instrumentBullMQWorker<D, R, N extends string>(
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'worker', worker, 'expected a BullMQ Worker');
   }
   if (options === null || typeof options !== 'object') throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'expected an object');
-  for (const key of Object.keys(options)) {
-    if (!['queue', 'task', 'recordErrors', 'closeOnShutdown'].includes(key)) {
-      throw new ObsError('OBS_ERR_INVALID_OPTION', key, (options as Record<string, unknown>)[key], 'unknown option; known: queue, task, recordErrors, closeOnShutdown');
-    }
-  }
+  rejectUnknownKeys('', options, ['queue', 'task', 'recordErrors', 'closeOnShutdown']);
   const queue = options.queue ?? worker.name;
   if (typeof queue !== 'string' || queue === '') throw new ObsError('OBS_ERR_INVALID_OPTION', 'queue', queue, 'expected a non-empty string');
   if (options.task !== undefined && typeof options.task !== 'function') throw new ObsError('OBS_ERR_INVALID_OPTION', 'task', options.task, 'expected a function (job) => string');
@@ -170,11 +166,7 @@ export function instrumentBullMQQueue(
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'queue', queue, 'expected a BullMQ Queue');
   }
   if (options === null || typeof options !== 'object') throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'expected an object');
-  for (const key of Object.keys(options)) {
-    if (!['queue', 'states'].includes(key)) {
-      throw new ObsError('OBS_ERR_INVALID_OPTION', key, (options as Record<string, unknown>)[key], 'unknown option; known: queue, states');
-    }
-  }
+  rejectUnknownKeys('', options, ['queue', 'states']);
   const states = options.states ?? (QUEUE_STATES as readonly JobType[]);
   if (!Array.isArray(states) || states.length === 0 || states.some((s) => typeof s !== 'string' || s === '')) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'states', states, 'expected a non-empty array of BullMQ job states');
