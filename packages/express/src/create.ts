@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ABORTED_STATUS, createLogger, createMetricsHandler, type Obs, type ShutdownOptions, sampledSpanContext, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { createLogger, createMetricsHandler, logRequest, type Obs, type ShutdownOptions, sampledSpanContext, UNMATCHED_PATH } from '@obs/metrics-standard';
 import { type ObsExpressOptions, resolveOptions } from './options.js';
 import { type AppLike, type RouteLike, RouteTemplates } from './route-template.js';
 
@@ -130,15 +130,7 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
         if (aborted) http.abort(req.method, path, seconds, span);
         else http.finish(req.method, path, res.statusCode, seconds, span);
         if (log !== undefined) {
-          const line = {
-            method: req.method,
-            url: req.originalUrl ?? req.url,
-            path,
-            status: aborted ? Number(ABORTED_STATUS) : res.statusCode,
-            duration_ms: Math.round(seconds * 1e6) / 1e3,
-            ...(span === null ? {} : { trace_id: span.traceId, span_id: span.spanId }),
-          };
-          log[logRequests as 'info' | 'debug'](line, aborted ? 'request aborted' : 'request completed');
+          logRequest(log, logRequests as 'info' | 'debug', { method: req.method, url: req.originalUrl ?? req.url, path, status: res.statusCode, aborted, seconds, span });
         }
       } catch (err) {
         warn('close', err);

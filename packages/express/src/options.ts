@@ -1,4 +1,4 @@
-import { createObs, createScrapeGuard, type Obs, ObsError, type ObsOptions, PROTECTION_OPTION_KEYS, type ProtectionOptions, rejectUnknownKeys } from '@obs/metrics-standard';
+import { createObs, createScrapeGuard, type Obs, ObsError, type ObsOptions, PROTECTION_OPTION_KEYS, type ProtectionOptions, type RequestLogger, rejectUnknownKeys } from '@obs/metrics-standard';
 
 /** Where and how the middleware serves the metrics. */
 export interface MetricsOptions extends ProtectionOptions {
@@ -29,11 +29,7 @@ export interface ExpressIntegrationOptions {
   logger?: RequestLogger;
 }
 
-/** The part of a pino logger the request log uses (a `createLogger()` instance fits). */
-export interface RequestLogger {
-  info(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
+export type { RequestLogger };
 
 /** Options of {@link createObsExpress}: either an existing `obs`, or the core's options to create one. */
 export type ObsExpressOptions = ExpressIntegrationOptions & ({ obs: Obs } | ObsOptions);

@@ -1,4 +1,4 @@
-import type { MetricsServerOptions as CoreMetricsServerOptions, Obs, ObsOptions, ProtectionOptions } from '@obs/metrics-standard';
+import type { MetricsServerOptions as CoreMetricsServerOptions, Obs, ObsOptions, ProtectionOptions, RequestLogger } from '@obs/metrics-standard';
 import { ObsError, PROTECTION_OPTION_KEYS, rejectUnknownKeys } from '@obs/metrics-standard';
 
 /** The `/metrics` route on the application's own port. */
@@ -41,11 +41,7 @@ export interface ObsFastifyPluginOptions {
   logger?: RequestLogger;
 }
 
-/** The part of a pino logger the request log uses (a `createLogger()` or Fastify's `app.log` fits). */
-export interface RequestLogger {
-  info(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
+export type { RequestLogger };
 
 type NoObsOptions = { [K in keyof ObsOptions]?: never };
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { ABORTED_STATUS, createLogger, createObs, createScrapeGuard, type Obs, sampledSpanContext, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { createLogger, createObs, createScrapeGuard, logRequest, type Obs, sampledSpanContext, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ObsFastifyOptions, resolveOptions } from './options.js';
@@ -93,15 +93,7 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
       if (ended) http.finish(method, path, this.statusCode, seconds, span);
       else http.abort(method, path, seconds, span);
       if (log !== undefined) {
-        const line = {
-          method,
-          url: this.req?.url,
-          path,
-          status: ended ? this.statusCode : Number(ABORTED_STATUS),
-          duration_ms: Math.round(seconds * 1e6) / 1e3,
-          ...(span === null ? {} : { trace_id: span.traceId, span_id: span.spanId }),
-        };
-        log[logLevel as 'info' | 'debug'](line, ended ? 'request completed' : 'request aborted');
+        logRequest(log, logLevel as 'info' | 'debug', { method, url: this.req?.url, path, status: this.statusCode, aborted: !ended, seconds, span });
       }
     } catch (err) {
       fail('onResponse', err);

@@ -21,7 +21,7 @@ export { WorkTracker } from './instruments/work-tracker.js';
 export { readCgroupLimits, type CgroupLimits } from './collectors/index.js';
 export { createObs, SDK_NAME, type Obs, type ObsOptions, type ShutdownOptions } from './obs.js';
 export * from './exposition/index.js';
-export { createLogger, type ObsLoggerOptions } from './logger.js';
+export { createLogger, logRequest, type ObsLoggerOptions, type RequestLogFields, type RequestLogger } from './logger.js';
 export { sampledSpanContext } from './tracing/span-context.js';
 export * from './cluster/index.js';
 export { checkContract, formatReport, ScrapeError, type CheckInput, type CheckOptions, type CheckProfile, type CheckResult, type RuleResult } from './checker/index.js';

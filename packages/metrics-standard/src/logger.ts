@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { LOGGED_ERROR_TYPE } from './definitions/labels.js';
+import { ABORTED_STATUS, LOGGED_ERROR_TYPE } from './definitions/labels.js';
 import { ObsError } from './errors.js';
 import type { Obs } from './obs.js';
 
@@ -56,4 +56,44 @@ export function createLogger(obs: Obs, options: ObsLoggerOptions = {}): Logger {
     typeof destination === 'string' ? pino.destination({ dest: destination, sync: false, mkdir: true }) : destination,
   );
   return logger;
+}
+
+/** The part of a pino logger the request log uses (a `createLogger()` instance or Fastify's `app.log` fits). */
+export interface RequestLogger {
+  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** What one request log line says (the integrations' `logRequests`). */
+export interface RequestLogFields {
+  method: string | undefined;
+  /** The raw URL as received (the log keeps it; the metrics never do). */
+  url: string | undefined;
+  /** The route template the metrics recorded. */
+  path: string;
+  /** The response status; ignored (499 logged) when `aborted`. */
+  status: number;
+  aborted: boolean;
+  seconds: number;
+  /** The request's sampled span, captured at entry; `null` when none. */
+  span: { traceId: string; spanId: string } | null;
+}
+
+/**
+ * Writes the one line per request of `logRequests` — the same shape from every integration, so one
+ * Loki query serves Express and Fastify services alike.
+ *
+ * @example
+ * logRequest(logger, 'info', { method: 'GET', url: '/users/7', path: '/users/:id', status: 200, aborted: false, seconds: 0.004, span: null });
+ */
+export function logRequest(logger: RequestLogger, level: 'info' | 'debug', f: RequestLogFields): void {
+  const line = {
+    method: f.method,
+    url: f.url,
+    path: f.path,
+    status: f.aborted ? Number(ABORTED_STATUS) : f.status,
+    duration_ms: Math.round(f.seconds * 1e6) / 1e3,
+    ...(f.span === null ? {} : { trace_id: f.span.traceId, span_id: f.span.spanId }),
+  };
+  logger[level](line, f.aborted ? 'request aborted' : 'request completed');
 }

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createObs, LOGGED_ERROR_TYPE, SERVICE_METRICS } from '../src/index.js';
+import { createLogger, createObs, LOGGED_ERROR_TYPE, logRequest, SERVICE_METRICS } from '../src/index.js';
 
 function sink() {
   const lines: Array<Record<string, unknown>> = [];
@@ -84,5 +84,30 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ region: 'eu', service: 'checkout-api' });
     expect(() => createLogger(makeObs(), { countErrors: 'yes' as never })).toThrowError(/OBS_ERR_INVALID_OPTION.*countErrors/);
     expect(() => createLogger(makeObs(), { destination: 42 as never })).toThrowError(/OBS_ERR_INVALID_OPTION.*destination/);
+  });
+});
+
+describe('logRequest', () => {
+  const capture = () => {
+    const lines: Array<{ level: string; obj: Record<string, unknown>; msg: string }> = [];
+    const logger = {
+      info: (obj: object, msg: string) => lines.push({ level: 'info', obj: obj as Record<string, unknown>, msg }),
+      debug: (obj: object, msg: string) => lines.push({ level: 'debug', obj: obj as Record<string, unknown>, msg }),
+    };
+    return { lines, logger };
+  };
+
+  it('writes one line per request with the template, status, duration and the span ids', () => {
+    const { lines, logger } = capture();
+    logRequest(logger, 'info', { method: 'GET', url: '/users/7?x=1', path: '/users/:id', status: 200, aborted: false, seconds: 0.0123456, span: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) } });
+    expect(lines).toEqual([
+      { level: 'info', msg: 'request completed', obj: { method: 'GET', url: '/users/7?x=1', path: '/users/:id', status: 200, duration_ms: 12.346, trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) } },
+    ]);
+  });
+
+  it('logs an aborted request as 499 whatever status was set, and no trace ids without a span', () => {
+    const { lines, logger } = capture();
+    logRequest(logger, 'debug', { method: 'POST', url: '/orders', path: '/orders', status: 200, aborted: true, seconds: 1, span: null });
+    expect(lines).toEqual([{ level: 'debug', msg: 'request aborted', obj: { method: 'POST', url: '/orders', path: '/orders', status: 499, duration_ms: 1000 } }]);
   });
 });
