@@ -6,19 +6,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startProcess, startRedis, waitForHttp } from './lib/procs.mjs';
+import { ensureTools, SUITES, ToolError } from './lib/tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const once = process.argv.includes('--once') || process.env.CI === 'true' || process.env.CI === '1';
 const verbose = process.argv.includes('--verbose');
 
-const hasRedis = (() => {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 async function get(url, init) {
   try {
@@ -84,12 +77,18 @@ async function stopAll() {
 
 try {
   const available = EXAMPLES.filter((e) => existsSync(join(root, e.dir, 'package.json')));
-  if (available.some((e) => e.needsRedis) && hasRedis) redis = await startRedis();
-  for (const ex of available) {
-    if (ex.needsRedis && !redis) {
-      console.log(`- ${ex.name}: skipped (redis-server is not installed: apt-get install redis-server)`);
-      continue;
+  if (available.some((e) => e.needsRedis)) {
+    // The worker needs a real redis-server: the resolver finds or fetches it, or says how to get it.
+    try {
+      ensureTools(SUITES.demo);
+    } catch (err) {
+      if (!(err instanceof ToolError)) throw err;
+      console.error(err.message);
+      process.exit(1);
     }
+    redis = await startRedis();
+  }
+  for (const ex of available) {
     const port = await freePort();
     const env = { HOST: '127.0.0.1', [ex.portEnv]: String(port), ...(redis ? { REDIS_URL: redis.url } : {}) };
     const proc = startProcess('npm', ['start', '--silent', '-w', ex.dir], {

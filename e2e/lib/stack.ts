@@ -13,6 +13,7 @@ import { e2eConfig } from '../obs-dashboards.e2e.config.js';
 import { type Cgroup, createCgroup } from './cgroup.js';
 import { PrometheusApi } from './prometheus-api.js';
 import { freePort, type Proc, type Redis, startProcess, startRedis } from './procs.js';
+import { tool } from '../../scripts/lib/tools.mjs';
 import { type Sink, startSink } from './sink.js';
 
 const run = promisify(execFile);
@@ -163,7 +164,7 @@ export async function startStack(root: string): Promise<Stack> {
       instance: `${HOST}:${nodePort}`,
       proc: track(
         startProcess(
-          'prometheus-node-exporter',
+          tool('node-exporter'),
           [`--web.listen-address=${HOST}:${nodePort}`, '--no-collector.systemd'],
           { log: logTo('node-exporter') },
         ),
@@ -184,7 +185,7 @@ export async function startStack(root: string): Promise<Stack> {
       instance: `${HOST}:${amPort}`,
       proc: track(
         startProcess(
-          'prometheus-alertmanager',
+          tool('alertmanager'),
           [
             `--config.file=${join(gen, 'alertmanager/alertmanager.yml')}`,
             `--storage.path=${join(dir, 'alertmanager')}`,
@@ -219,7 +220,7 @@ export async function startStack(root: string): Promise<Stack> {
       api: new PrometheusApi(promUrl),
       proc: track(
         startProcess(
-          'prometheus',
+          tool('prometheus'),
           [
             `--config.file=${join(dir, 'prometheus.yml')}`,
             `--storage.tsdb.path=${join(dir, 'prometheus')}`,

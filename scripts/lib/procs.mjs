@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
+import { tool } from './tools.mjs';
 
 /** A free TCP port on 127.0.0.1 (the kernel's pick). */
 export async function freePort() {
@@ -86,7 +87,7 @@ export async function waitForHttp(url, { timeoutMs = 20_000, headers } = {}) {
  */
 export async function startRedis({ log, port: wanted } = {}) {
   const port = wanted ?? (await freePort());
-  const proc = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { log });
+  const proc = startProcess(tool('redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { log });
   const deadline = Date.now() + 10_000;
   for (;;) {
     const ok = await new Promise((resolve) => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CONTRACT, type MetricDefinition, SERVICE_METRICS } from '@obs/metrics-standard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startProcess, waitForHttp } from '../../../scripts/lib/procs.mjs';
+import { tool } from '../../../scripts/lib/tools.mjs';
 import { buildPackages } from '../../../test-utils/build.mjs';
 
 const dir = fileURLToPath(new URL('..', import.meta.url));
@@ -61,7 +62,7 @@ describe('examples/node-http (child process, built package)', () => {
     }
     expect(missing).toEqual([]);
     expect(text).toContain(`${SERVICE_METRICS.errorsTotal.name}{type="error",service="node-http"} 1`);
-    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    const promtool = spawnSync(tool('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8' });
     // 0: clean, 3: lint hints only (e.g. naming advice); 1 would be a parse error.
     expect([0, 3], `promtool: ${promtool.stdout}${promtool.stderr}`).toContain(promtool.status);
   });
@@ -72,7 +73,7 @@ describe('examples/node-http (child process, built package)', () => {
     const text = await res.text();
     expect(text.endsWith('# EOF\n')).toBe(true);
     expect(text).toContain('# TYPE http_requests counter');
-    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    const promtool = spawnSync(tool('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect([0, 3], `promtool: ${promtool.stdout}${promtool.stderr}`).toContain(promtool.status);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tool } from '../../../scripts/lib/tools.mjs';
 import { generate, resolveConfig, runCli } from '../src/index.js';
 
 async function run(args: string[], cwd: string) {
@@ -94,7 +95,7 @@ describe('prometheus.yml', () => {
   it('passes promtool check config, rule files included', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'obs-promtool-'));
     await run(['generate'], dir);
-    const { stdout } = await promisify(execFile)('promtool', ['check', 'config', join(dir, 'dashboards/prometheus/prometheus.yml')]);
+    const { stdout } = await promisify(execFile)(tool('promtool'), ['check', 'config', join(dir, 'dashboards/prometheus/prometheus.yml')]);
     expect(stdout).toMatch(/SUCCESS/);
     expect(stdout).toMatch(/rules found/);
   });

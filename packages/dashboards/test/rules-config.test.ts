@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ObsError } from '@obs/metrics-standard';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { tool } from '../../../scripts/lib/tools.mjs';
 import { errorOf } from '../../../test-utils/errors.mjs';
 import { resolveConfig } from '../src/config.js';
 import { ALERT_CATALOGUE, buildAlertmanagerConfig, buildPrometheusRuleManifests, buildRuleFiles, resolveRulesConfig } from '../src/rules/index.js';
@@ -72,7 +73,7 @@ describe('Alertmanager config under amtool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'obs-am-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const amtool = (...args: string[]) => {
-    const r = spawnSync('amtool', args, { encoding: 'utf8' });
+    const r = spawnSync(tool('amtool'), args, { encoding: 'utf8' });
     return { status: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
   };
   const writeAm = (name: string, input: Parameters<typeof resolveConfig>[0]) => {

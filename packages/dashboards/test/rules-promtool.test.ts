@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { tool } from '../../../scripts/lib/tools.mjs';
 import { type ObsDashboardsConfig, resolveConfig } from '../src/config.js';
 import { buildRuleFiles, buildRuleTests } from '../src/rules/index.js';
 
-// Real promtool (Debian `prometheus` package, 2.42). One promtool process per command, over all files.
+// Real promtool (Debian `prometheus` package, 2.42, through the tool resolver). One promtool process per command, over all files.
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -28,7 +29,7 @@ function write(config: ObsDashboardsConfig, mutateTests?: (content: string) => s
 }
 
 function promtool(...args: string[]) {
-  const r = spawnSync('promtool', args, { encoding: 'utf8' });
+  const r = spawnSync(tool('promtool'), args, { encoding: 'utf8' });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 

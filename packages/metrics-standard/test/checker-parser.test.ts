@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { tool } from '../../../scripts/lib/tools.mjs';
 import { ExpositionSyntaxError, parseExposition } from '../src/checker/index.js';
 
 /** promtool's verdict on a text-format exposition: exit 1 is a parse error (3 = lint findings only). */
 function promtoolRejects(text: string): boolean {
-  const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  if (run.error) throw new Error(`promtool is needed for this test (apt-get install prometheus): ${run.error.message}`);
+  const run = spawnSync(tool('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  if (run.error) throw run.error;
   return run.status === 1 && run.stderr.includes('parsing error');
 }
 
