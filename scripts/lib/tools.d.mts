@@ -10,6 +10,7 @@ export interface ToolSpec {
   what: string;
   env?: Record<string, string>;
   install?: 'apt';
+  why?: string;
 }
 export declare const TOOLS: Record<string, ToolSpec>;
 export declare const SUITES: Record<string, string[]>;

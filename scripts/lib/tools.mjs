@@ -35,6 +35,10 @@ export const TOOLS = {
     names: ['prometheus-alertmanager', 'alertmanager'],
     brew: 'alertmanager',
     what: 'the Alertmanager server',
+    // Debian's build reads its default templates from /usr/share/prometheus/alertmanager (a path
+    // compiled in), so it cannot run from the cache: installed with apt-get, as root.
+    install: 'apt',
+    why: 'Debian builds it to read /usr/share/prometheus/alertmanager/default.tmpl',
   },
   amtool: { pkg: 'prometheus-alertmanager', bin: 'usr/bin/amtool', names: ['amtool'], brew: 'alertmanager', what: "Alertmanager's config checker" },
   'node-exporter': {
@@ -251,7 +255,8 @@ function withLock(cache, fn) {
  */
 function installWithApt(names, { env, log }) {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    throw new ToolError(`${names.join(', ')} cannot run from the project cache and installing needs root`, 'OBS_TOOLS_NEEDS_ROOT');
+    const why = names.map((n) => `${n}: ${spec(n).why ?? 'it cannot run relocated'}`).join('; ');
+    throw new ToolError(`${names.join(', ')} cannot run from the project cache (${why}) and installing it needs root`, 'OBS_TOOLS_NEEDS_ROOT');
   }
   const pkgs = [...new Set(names.flatMap((n) => [spec(n).pkg, ...(spec(n).extra ?? [])]))];
   const policy = '/usr/sbin/policy-rc.d';
