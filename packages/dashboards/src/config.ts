@@ -42,7 +42,12 @@ export type DomainMetricInput = Pick<MetricDefinition, 'name' | 'type' | 'help'>
 export interface AlertmanagerConfigInput {
   slack?: { channel: string; apiUrlFile?: string; apiUrlEnv?: string };
   email?: { to: string; from: string; smarthost: string; authPasswordFile?: string };
-  webhook?: { url: string };
+  /**
+   * Webhook receiver: exactly one of `url` (not a secret: no credentials in it) or `urlFile` (a
+   * file holding the URL; Alertmanager ≥ 0.26). `credentialsFile`: a file holding a bearer token
+   * sent as `Authorization: Bearer …` (Alertmanager 0.25 too).
+   */
+  webhook?: { url?: string; urlFile?: string; credentialsFile?: string };
   groupWait?: string;
   groupInterval?: string;
   repeatInterval?: string;
@@ -343,8 +348,19 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     alertmanager.email = { to: need('to'), from: need('from'), smarthost: need('smarthost'), ...(authPasswordFile !== undefined && { authPasswordFile }) };
   }
   if (am.webhook !== undefined) {
-    const w = checkKeys('alertmanager.webhook', am.webhook, ['url']);
-    alertmanager.webhook = { url: str('alertmanager.webhook.url', w.url, '', /^https?:\/\/\S+$/, 'an http(s) URL') };
+    const w = checkKeys('alertmanager.webhook', am.webhook, ['url', 'urlFile', 'credentialsFile']);
+    const path = (k: 'urlFile' | 'credentialsFile') =>
+      w[k] === undefined ? undefined : str(`alertmanager.webhook.${k}`, w[k], '', /^\S+$/, 'a file path without spaces, e.g. /etc/alertmanager/secrets/webhook-url');
+    const urlFile = path('urlFile');
+    const credentialsFile = path('credentialsFile');
+    if ((w.url === undefined) === (urlFile === undefined)) {
+      fail('alertmanager.webhook.url', w.url === undefined ? undefined : '<set>', 'set exactly one of url and urlFile (urlFile keeps a URL that carries a secret out of the config)');
+    }
+    const url = w.url === undefined ? undefined : str('alertmanager.webhook.url', w.url, '', /^https?:\/\/\S+$/, 'an http(s) URL');
+    if (url !== undefined && /^https?:\/\/[^/?#]*@/.test(url)) {
+      fail('alertmanager.webhook.url', '<a URL with credentials>', 'the URL carries credentials: put it in a file and set urlFile, or keep the URL plain and put a bearer token in credentialsFile');
+    }
+    alertmanager.webhook = { ...(url !== undefined && { url }), ...(urlFile !== undefined && { urlFile }), ...(credentialsFile !== undefined && { credentialsFile }) };
   }
   const graf = checkKeys('grafana', raw.grafana ?? {}, ['folder', 'tempo', 'loki']);
   const linked = (key: 'tempo' | 'loki'): { uid: string } | undefined => {
