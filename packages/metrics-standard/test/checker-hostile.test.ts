@@ -80,6 +80,11 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/huge') return streamHuge(req, res, GIB);
     if (req.url === '/trickle') return trickle(res);
+    if (req.url === '/declared-huge') {
+      // Announces 2 GiB, sends a line, then nothing: the checker must not wait for the rest.
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': String(2 * GIB) });
+      return res.write('# HELP service_up 1 while serving.\n');
+    }
     if (req.url === '/escapes') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       return res.end(escaped);
@@ -136,6 +141,15 @@ describe('a 1 GB endpoint', () => {
     expect(error.message).toContain('larger than the 8 MiB cap');
     // Node itself is ~50 MB; buffering 1 GiB would be > 1000 MB.
     expect(maxRssBytes).toBeLessThan(250 * MIB);
+  });
+});
+
+describe('a Content-Length over the cap', () => {
+  it('fails at once on the header, without reading or waiting for the body', async () => {
+    const r = await node([cli, 'check', `${base}/declared-huge`, '--timeout', '30000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('larger than the 10 MiB cap');
+    expect(r.stderr).not.toContain('no answer within');
   });
 });
 
