@@ -76,7 +76,7 @@ export async function runCli(
             ...r.removed.map((p) => `  remove: ${name(p)}`),
           ]
         : [
-            `obs-dashboards: wrote ${files.size} files to ${shown} (${r.written.length} changed)${r.removed.length > 0 ? `, removed ${r.removed.length} no longer generated: ${listSome(r.removed)}` : ''}`,
+            `obs-dashboards: wrote ${files.size} files to ${shown} (${r.written.length} new or changed)${r.removed.length > 0 ? `, removed ${r.removed.length} no longer generated: ${listSome(r.removed)}` : ''}`,
           ];
       if (r.keptModified.length > 0) {
         lines.push(`obs-dashboards: kept ${r.keptModified.length} files no longer generated but edited since obs-dashboards wrote them: ${listSome(r.keptModified)}`);

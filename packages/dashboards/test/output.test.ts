@@ -100,7 +100,7 @@ describe('obs-dashboards generate keeps files it did not write', () => {
     await writeFile(host, (await readFile(host, 'utf8')).replace('"refresh": "30s"', '"refresh": "1m"'));
     const r = await run(['generate'], dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/wrote \d+ files to dashboards \(1 changed\)/);
+    expect(r.stdout).toMatch(/wrote \d+ files to dashboards \(1 new or changed\)/);
     expect((await run(['check'], dir)).code).toBe(0);
   });
 
