@@ -42,7 +42,12 @@ export type DomainMetricInput = Pick<MetricDefinition, 'name' | 'type' | 'help'>
 export interface AlertmanagerConfigInput {
   slack?: { channel: string; apiUrlFile?: string; apiUrlEnv?: string };
   email?: { to: string; from: string; smarthost: string; authPasswordFile?: string };
-  webhook?: { url: string };
+  /**
+   * Webhook receiver: exactly one of `url` (not a secret: no credentials in it) or `urlFile` (a
+   * file holding the URL; Alertmanager ≥ 0.26). `credentialsFile`: a file holding a bearer token
+   * sent as `Authorization: Bearer …` (Alertmanager 0.25 too).
+   */
+  webhook?: { url?: string; urlFile?: string; credentialsFile?: string };
   groupWait?: string;
   groupInterval?: string;
   repeatInterval?: string;
@@ -71,8 +76,25 @@ export interface ObsDashboardsConfig {
   slo?: RulesConfigInput['slo'];
   /** A team's own metrics, with their panels and alerts. */
   domain?: { metrics?: readonly DomainMetricInput[]; panels?: readonly DomainPanel[]; alerts?: readonly DomainAlert[] };
-  /** Kubernetes manifests: namespace and labels. */
-  kubernetes?: { namespace?: string; ruleLabels?: Record<string, string>; dashboardLabels?: Record<string, string> };
+  /** Kubernetes manifests: namespace, labels, and what the ServiceMonitor/PodMonitor scrape. */
+  kubernetes?: {
+    /** Namespace of every manifest (default `monitoring`). */
+    namespace?: string;
+    ruleLabels?: Record<string, string>;
+    dashboardLabels?: Record<string, string>;
+    /**
+     * Namespaces whose Services and Pods labelled `obs-contract: "v1"` are scraped (default: only
+     * `namespace`). "Any namespace" is not offered: every namespace listed is trusted to name its
+     * own services.
+     */
+    scrapeNamespaces?: readonly string[];
+    /**
+     * The Kubernetes label, on the Service (ServiceMonitor) or the Pod (PodMonitor), whose value
+     * becomes the `service` label of every series scraped from it (default
+     * `app.kubernetes.io/name`). What the application reports itself is kept as `exported_service`.
+     */
+    serviceLabel?: string;
+  };
   /** Alertmanager receivers and timings. */
   alertmanager?: AlertmanagerConfigInput;
   /**
@@ -91,7 +113,13 @@ export interface ResolvedConfig {
   scrapeInterval: string;
   evaluationInterval: string;
   domain: { metrics: MetricDefinition[]; panels: Required<DomainPanel>[]; alerts: DomainAlert[] };
-  kubernetes: { namespace: string; ruleLabels: Record<string, string>; dashboardLabels: Record<string, string> };
+  kubernetes: {
+    namespace: string;
+    ruleLabels: Record<string, string>;
+    dashboardLabels: Record<string, string>;
+    scrapeNamespaces: string[];
+    serviceLabel: string;
+  };
   alertmanager: AlertmanagerConfigInput & { groupWait: string; groupInterval: string; repeatInterval: string };
   grafana: { folder: string; tempo: { uid: string } | undefined; loki: { uid: string } | undefined };
   /** Alerts, SLOs, packs, domain alerts and runbook base, resolved by the rules module. */
@@ -108,6 +136,7 @@ export const CONFIG_DEFAULTS = {
     namespace: 'monitoring',
     ruleLabels: { release: 'kube-prometheus-stack' },
     dashboardLabels: { grafana_dashboard: '1' },
+    serviceLabel: 'app.kubernetes.io/name',
   },
   alertmanager: { groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
   grafana: { folder: 'Observability', tempo: { uid: 'tempo' }, loki: { uid: 'loki' } },
@@ -171,6 +200,7 @@ const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const K8S_LABEL_KEY = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 function duration(path: string, value: unknown, fallback: string): string {
   return str(path, value, fallback, DURATION, 'a Prometheus duration such as "15s" or "1m"');
@@ -181,11 +211,27 @@ function labels(path: string, value: unknown, fallback: Record<string, string>):
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, value, 'expected an object of label name → string');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k)) fail(`${path}.${k}`, k, 'not a Kubernetes label name');
+    if (!K8S_LABEL_KEY.test(k)) fail(`${path}.${k}`, k, 'not a Kubernetes label name');
     if (typeof v !== 'string') fail(`${path}.${k}`, v, 'expected a string label value');
     out[k] = v;
   }
   return out;
+}
+
+function scrapeNamespaces(value: unknown, namespace: string): string[] {
+  const path = 'kubernetes.scrapeNamespaces';
+  if (value === undefined) return [namespace];
+  if (value === 'any' || value === '*' || (value !== null && typeof value === 'object' && 'any' in value)) {
+    fail(path, value, 'any namespace is not offered: a pod in any namespace could then claim any service\'s identity. List the namespaces whose workloads you trust, e.g. ["shop", "payments"]');
+  }
+  if (!Array.isArray(value) || value.length === 0) fail(path, value, 'expected a non-empty array of namespace names, e.g. ["shop"]');
+  const seen = new Set<string>();
+  for (const [i, ns] of value.entries()) {
+    if (typeof ns !== 'string' || !K8S_NAME.test(ns) || ns.length > 63) fail(`${path}.${i}`, ns, 'expected a Kubernetes namespace name');
+    if (seen.has(ns)) fail(`${path}.${i}`, ns, 'listed twice');
+    seen.add(ns);
+  }
+  return [...seen];
 }
 
 const METRIC_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
@@ -274,7 +320,8 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     dom.panels === undefined
       ? metrics.map((m, i) => domainPanel(`domain.metrics.${i}`, { metric: m.name }, metrics))
       : (dom.panels as unknown[]).map((p, i) => domainPanel(`domain.panels.${i}`, p, metrics));
-  const k8s = checkKeys('kubernetes', raw.kubernetes ?? {}, ['namespace', 'ruleLabels', 'dashboardLabels']);
+  const k8s = checkKeys('kubernetes', raw.kubernetes ?? {}, ['namespace', 'ruleLabels', 'dashboardLabels', 'scrapeNamespaces', 'serviceLabel']);
+  const namespace = str('kubernetes.namespace', k8s.namespace, CONFIG_DEFAULTS.kubernetes.namespace, K8S_NAME, 'a Kubernetes namespace name');
   const am = checkKeys('alertmanager', raw.alertmanager ?? {}, ['slack', 'email', 'webhook', 'groupWait', 'groupInterval', 'repeatInterval']);
   const alertmanager: ResolvedConfig['alertmanager'] = {
     groupWait: duration('alertmanager.groupWait', am.groupWait, CONFIG_DEFAULTS.alertmanager.groupWait),
@@ -301,8 +348,19 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     alertmanager.email = { to: need('to'), from: need('from'), smarthost: need('smarthost'), ...(authPasswordFile !== undefined && { authPasswordFile }) };
   }
   if (am.webhook !== undefined) {
-    const w = checkKeys('alertmanager.webhook', am.webhook, ['url']);
-    alertmanager.webhook = { url: str('alertmanager.webhook.url', w.url, '', /^https?:\/\/\S+$/, 'an http(s) URL') };
+    const w = checkKeys('alertmanager.webhook', am.webhook, ['url', 'urlFile', 'credentialsFile']);
+    const path = (k: 'urlFile' | 'credentialsFile') =>
+      w[k] === undefined ? undefined : str(`alertmanager.webhook.${k}`, w[k], '', /^\S+$/, 'a file path without spaces, e.g. /etc/alertmanager/secrets/webhook-url');
+    const urlFile = path('urlFile');
+    const credentialsFile = path('credentialsFile');
+    if ((w.url === undefined) === (urlFile === undefined)) {
+      fail('alertmanager.webhook.url', w.url === undefined ? undefined : '<set>', 'set exactly one of url and urlFile (urlFile keeps a URL that carries a secret out of the config)');
+    }
+    const url = w.url === undefined ? undefined : str('alertmanager.webhook.url', w.url, '', /^https?:\/\/\S+$/, 'an http(s) URL');
+    if (url !== undefined && /^https?:\/\/[^/?#]*@/.test(url)) {
+      fail('alertmanager.webhook.url', '<a URL with credentials>', 'the URL carries credentials: put it in a file and set urlFile, or keep the URL plain and put a bearer token in credentialsFile');
+    }
+    alertmanager.webhook = { ...(url !== undefined && { url }), ...(urlFile !== undefined && { urlFile }), ...(credentialsFile !== undefined && { credentialsFile }) };
   }
   const graf = checkKeys('grafana', raw.grafana ?? {}, ['folder', 'tempo', 'loki']);
   const linked = (key: 'tempo' | 'loki'): { uid: string } | undefined => {
@@ -327,9 +385,11 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     evaluationInterval: duration('evaluationInterval', raw.evaluationInterval, CONFIG_DEFAULTS.evaluationInterval),
     domain: { metrics, panels, alerts: (dom.alerts as DomainAlert[] | undefined) ?? [] },
     kubernetes: {
-      namespace: str('kubernetes.namespace', k8s.namespace, CONFIG_DEFAULTS.kubernetes.namespace, K8S_NAME, 'a Kubernetes namespace name'),
+      namespace,
       ruleLabels: labels('kubernetes.ruleLabels', k8s.ruleLabels, CONFIG_DEFAULTS.kubernetes.ruleLabels),
       dashboardLabels: labels('kubernetes.dashboardLabels', k8s.dashboardLabels, CONFIG_DEFAULTS.kubernetes.dashboardLabels),
+      scrapeNamespaces: scrapeNamespaces(k8s.scrapeNamespaces, namespace),
+      serviceLabel: str('kubernetes.serviceLabel', k8s.serviceLabel, CONFIG_DEFAULTS.kubernetes.serviceLabel, K8S_LABEL_KEY, 'a Kubernetes label name such as app.kubernetes.io/name'),
     },
     alertmanager,
     grafana: { folder: str('grafana.folder', graf.folder, CONFIG_DEFAULTS.grafana.folder), tempo: linked('tempo'), loki: linked('loki') },

@@ -1,10 +1,8 @@
 /**
- * Builds every artifact from a resolved config into a map of relative path → content, writes it,
- * and compares it with what is on disk (`obs-dashboards check`). Pure apart from `writeOutput` and
- * `checkOutput`: no clock, no cwd, no process exit, so the e2e suite and users can call it.
+ * Builds every artifact from a resolved config into a map of relative path → content. Pure: no
+ * clock, no cwd, no file system, no process exit, so the e2e suite and users can call it. Writing
+ * it to disk and comparing it with the disk (`obs-dashboards check`) is output.ts.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { ResolvedConfig } from './config.js';
 import type { DashboardName } from './dashboards/common.js';
@@ -88,62 +86,4 @@ export function generate(cfg: ResolvedConfig): Map<string, string> {
     seen.add(path);
   }
   return new Map(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile())
-      .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
-      .sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-}
-
-/**
- * Writes the artifacts under `outDir` and removes files there that the generator no longer
- * produces (so a pack switched off leaves no stale file). Returns the paths written.
- *
- * @example
- * await writeOutput('dashboards', generate(resolveConfig({})));
- */
-export async function writeOutput(outDir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
-  const existing = await listFiles(outDir);
-  for (const path of existing) if (!files.has(path)) await rm(join(outDir, path));
-  for (const [path, content] of files) {
-    const target = join(outDir, path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, content);
-  }
-  return [...files.keys()];
-}
-
-/** What `check` found: files whose content differs, files not generated yet, and files the generator no longer writes. */
-export interface CheckResult {
-  ok: boolean;
-  stale: string[];
-  missing: string[];
-  extra: string[];
-}
-
-/**
- * Compares the artifacts with the files under `outDir`.
- *
- * @example
- * const r = await checkOutput('dashboards', generate(resolveConfig({})));
- * if (!r.ok) console.error(r.stale, r.missing, r.extra);
- */
-export async function checkOutput(outDir: string, files: ReadonlyMap<string, string>): Promise<CheckResult> {
-  const existing = new Set(await listFiles(outDir));
-  const stale: string[] = [];
-  const missing: string[] = [];
-  for (const [path, content] of files) {
-    if (!existing.has(path)) missing.push(path);
-    else if ((await readFile(join(outDir, path), 'utf8')) !== content) stale.push(path);
-  }
-  const extra = [...existing].filter((p) => !files.has(p));
-  return { ok: stale.length + missing.length + extra.length === 0, stale, missing, extra };
 }

@@ -20,11 +20,24 @@ export { kubernetesDashboard } from './dashboards/kubernetes.js';
 export { overviewDashboard } from './dashboards/overview.js';
 export { serviceDashboard } from './dashboards/service.js';
 export { workerDashboard } from './dashboards/worker.js';
-export { buildDashboards, type CheckResult, checkOutput, DASHBOARDS, generate, stableJson, writeOutput } from './generate.js';
+export { buildDashboards, DASHBOARDS, generate, stableJson } from './generate.js';
 export { grafanaDashboardProviderFile, grafanaDatasourceFile } from './grafana-provisioning/index.js';
 export { dashboardConfigMaps } from './kubernetes/dashboards.js';
 export { CONTRACT_SELECTOR_LABEL, serviceMonitorManifests } from './kubernetes/servicemonitor.js';
 export { DATASOURCE_REF, DATASOURCE_VARIABLE, grafanaUnit } from './panels/index.js';
+export {
+  assertSafeOutDir,
+  type CheckResult,
+  checkOutput,
+  GENERATED_MARKER,
+  GENERATOR_VERSION,
+  MANIFEST_FILE,
+  type OutputManifest,
+  readManifest,
+  type WriteOptions,
+  type WriteResult,
+  writeOutput,
+} from './output.js';
 export { prometheusConfigFile } from './prometheus-config/index.js';
 export * as promql from './promql/index.js';
 export { type CliIo, EXIT, runCli } from './run-cli.js';

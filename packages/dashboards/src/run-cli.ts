@@ -2,11 +2,11 @@
  * The `obs-dashboards` command line, as a function (the bin in cli.ts calls it), so tests and
  * scripts run it in-process.
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ObsError } from '@obs/metrics-standard';
 import { loadConfigFile, type ObsDashboardsConfig, resolveConfig } from './config.js';
-import { checkOutput, generate, writeOutput } from './generate.js';
+import { generate } from './generate.js';
+import { assertSafeOutDir, checkOutput, listSome, MANIFEST_FILE, writeOutput } from './output.js';
 
 /** Where the CLI writes; injected by tests. */
 export interface CliIo {
@@ -19,13 +19,17 @@ export interface CliIo {
 export const EXIT = { ok: 0, stale: 1, usage: 2 } as const;
 
 const USAGE = `Usage:
-  obs-dashboards generate [--config FILE] [--out DIR]   write every artifact (default DIR: dashboards)
-  obs-dashboards check    [--config FILE] [--out DIR]   exit 1 when DIR differs from what generate writes
+  obs-dashboards generate [--config FILE] [--out DIR] [--dry-run]   write every artifact (default DIR: dashboards)
+  obs-dashboards check    [--config FILE] [--out DIR]               exit 1 when DIR differs from what generate writes
 
 Options:
   --config FILE   a .ts/.mts/.cts, .js/.mjs/.cjs or .json file exporting the configuration (default: none, built-in defaults)
-  --out DIR       output directory (default: dashboards)
-  -h, --help      show this help`;
+  --out DIR       output directory (default: dashboards); not empty, the filesystem root or your home folder
+  --dry-run       list what generate would write and remove; touch nothing
+  -h, --help      show this help
+
+generate records what it wrote in DIR/${MANIFEST_FILE} and removes only files listed
+there that it no longer generates (and that were not edited since); every other file in DIR is kept.`;
 
 /**
  * Runs `obs-dashboards` with the given arguments and returns the exit code.
@@ -54,11 +58,33 @@ export async function runCli(
     io.stderr(`obs-dashboards: ${command === undefined ? 'missing command' : `unknown command ${positionals.join(' ')}`}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const outDir = resolve(io.cwd, values.out ?? 'dashboards');
+  const shown = values.out ?? 'dashboards';
+  let outDir: string;
   let files: Map<string, string>;
   try {
+    outDir = assertSafeOutDir(shown, io.cwd, '--out');
+    if (values['dry-run'] && command !== 'generate') throw new ObsError('OBS_ERR_INVALID_OPTION', '--dry-run', true, 'only `generate` takes --dry-run');
     const raw: ObsDashboardsConfig = values.config === undefined ? {} : await loadConfigFile(values.config, io.cwd);
     files = generate(resolveConfig(raw));
+    if (command === 'generate') {
+      const r = await writeOutput(outDir, files, { dryRun: values['dry-run'] === true, option: '--out' });
+      const name = (p: string) => `${shown}/${p}`.replace(/^\.\//, '');
+      const lines = r.dryRun
+        ? [
+            `obs-dashboards: dry run, nothing written: would write ${r.written.length} files to ${shown} (${r.unchanged.length} unchanged) and remove ${r.removed.length}`,
+            ...r.written.map((p) => `  write:  ${name(p)}`),
+            ...r.removed.map((p) => `  remove: ${name(p)}`),
+          ]
+        : [
+            `obs-dashboards: wrote ${files.size} files to ${shown} (${r.written.length} new or changed)${r.removed.length > 0 ? `, removed ${r.removed.length} no longer generated: ${listSome(r.removed)}` : ''}`,
+          ];
+      if (r.keptModified.length > 0) {
+        lines.push(`obs-dashboards: kept ${r.keptModified.length} files no longer generated but edited since obs-dashboards wrote them: ${listSome(r.keptModified)}`);
+      }
+      if (r.keptForeign.length > 0) lines.push(`obs-dashboards: kept ${r.keptForeign.length} files not written by obs-dashboards: ${listSome(r.keptForeign)}`);
+      io.stdout(lines.join('\n'));
+      return EXIT.ok;
+    }
   } catch (err) {
     if (err instanceof ObsError) {
       io.stderr(`obs-dashboards: ${err.message}`);
@@ -66,14 +92,10 @@ export async function runCli(
     }
     throw err;
   }
-  if (command === 'generate') {
-    await writeOutput(outDir, files);
-    io.stdout(`obs-dashboards: wrote ${files.size} files to ${values.out ?? 'dashboards'}`);
-    return EXIT.ok;
-  }
   const result = await checkOutput(outDir, files);
+  const foreign = result.foreign.length > 0 ? `; ${result.foreign.length} files not written by obs-dashboards ignored` : '';
   if (result.ok) {
-    io.stdout(`obs-dashboards: ${values.out ?? 'dashboards'} is up to date (${files.size} files)`);
+    io.stdout(`obs-dashboards: ${shown} is up to date (${files.size} files${foreign})`);
     return EXIT.ok;
   }
   const lines = [
@@ -81,7 +103,7 @@ export async function runCli(
     ...result.missing.map((p) => `  missing: ${p}`),
     ...result.extra.map((p) => `  extra:   ${p}`),
   ];
-  io.stderr(`obs-dashboards: ${values.out ?? 'dashboards'} is out of date; run \`obs-dashboards generate\`:\n${lines.join('\n')}`);
+  io.stderr(`obs-dashboards: ${shown} is out of date${foreign}; run \`obs-dashboards generate\`:\n${lines.join('\n')}`);
   return EXIT.stale;
 }
 
@@ -93,6 +115,7 @@ function parse(argv: readonly string[]) {
     options: {
       config: { type: 'string', short: 'c' },
       out: { type: 'string', short: 'o' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

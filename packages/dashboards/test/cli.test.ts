@@ -57,14 +57,22 @@ describe('obs-dashboards generate / check', () => {
     await writeFile(join(dir, 'dashboards/grafana/dashboards/host.json'), '{}\n');
     await rm(join(dir, 'dashboards/prometheus/prometheus.yml'));
     await writeFile(join(dir, 'dashboards/grafana/dashboards/old.json'), '{}\n');
-    const check = await run(['check'], dir);
+    // A file an earlier run wrote (in the manifest) that the generator no longer writes.
+    await writeFile(join(dir, 'off.json'), JSON.stringify({ packs: { datastores: false } }));
+    const check = await run(['check', '--config', 'off.json'], dir);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain('stale:   grafana/dashboards/host.json');
+    expect(check.stderr).toContain('stale:   .obs-dashboards-manifest.json');
     expect(check.stderr).toContain('missing: prometheus/prometheus.yml');
-    expect(check.stderr).toContain('extra:   grafana/dashboards/old.json');
-    // generate repairs it, removing the file it no longer writes
-    expect((await run(['generate'], dir)).code).toBe(0);
-    expect((await run(['check'], dir)).code).toBe(0);
+    expect(check.stderr).toContain('extra:   grafana/dashboards/datastores.json');
+    // A file obs-dashboards did not write is reported, not a failure.
+    expect(check.stderr).toContain('1 files not written by obs-dashboards ignored');
+    expect(check.stderr).not.toContain('old.json');
+    // generate repairs it, removing the file it no longer writes and keeping the foreign one
+    expect((await run(['generate', '--config', 'off.json'], dir)).code).toBe(0);
+    expect((await run(['check', '--config', 'off.json'], dir)).code).toBe(0);
+    expect(await readFile(join(dir, 'dashboards/grafana/dashboards/old.json'), 'utf8')).toBe('{}\n');
+    await expect(readFile(join(dir, 'dashboards/grafana/dashboards/datastores.json'))).rejects.toThrow();
   });
 
   it('a config changes the output and check compares against that config', async () => {

@@ -104,6 +104,53 @@ describe('Alertmanager config under amtool', () => {
     expect(defaults.status, defaults.out).toBe(0);
   });
 
+  it('the webhook URL can come from a file (url_file, Alertmanager ≥ 0.26), with a bearer token from a file', () => {
+    const am = (webhook: object) => parseAllDocuments(buildAlertmanagerConfig(resolveConfig({ alertmanager: { webhook } as never })).content)[0]!.toJS();
+    const fromFile = am({ urlFile: '/run/secrets/webhook-url', credentialsFile: '/run/secrets/webhook-token' });
+    for (const r of fromFile.receivers) {
+      expect(r.webhook_configs).toEqual([
+        { url_file: '/run/secrets/webhook-url', http_config: { authorization: { type: 'Bearer', credentials_file: '/run/secrets/webhook-token' } }, send_resolved: true },
+      ]);
+    }
+    const content = buildAlertmanagerConfig(resolveConfig({ alertmanager: { webhook: { urlFile: '/run/secrets/webhook-url' } } })).content;
+    expect(content).toContain('Alertmanager 0.26 or later');
+    expect(content).not.toMatch(/^\s+url: /m);
+    // Alertmanager 0.25 (Debian bookworm): a plain URL, the secret in a bearer token file.
+    expect(am({ url: 'https://hooks.example.com/alerts', credentialsFile: '/run/secrets/t' }).receivers[0].webhook_configs[0]).toMatchObject({
+      url: 'https://hooks.example.com/alerts',
+      http_config: { authorization: { credentials_file: '/run/secrets/t' } },
+    });
+  });
+
+  it('rejects a webhook with both or neither of url and urlFile, and a URL with credentials, without echoing it', () => {
+    for (const [webhook, detail] of [
+      [{}, /exactly one of url and urlFile/],
+      [{ url: 'https://h.example.com/a', urlFile: '/run/x' }, /exactly one of url and urlFile/],
+      [{ url: 'https://user:s3cr3t-pass@h.example.com/a' }, /carries credentials/],
+      [{ urlFile: 'has space' }, /file path without spaces/],
+    ] as const) {
+      const e = errorOf(() => resolveConfig({ alertmanager: { webhook } as never }), ObsError);
+      expect(e.code).toBe('OBS_ERR_INVALID_CONFIG');
+      expect(e.message).toMatch(detail);
+      expect(e.message).not.toContain('s3cr3t');
+    }
+  });
+
+  it('amtool check-config accepts url_file from 0.26 on, and 0.25 rejects it as documented', () => {
+    const file = writeAm('url-file.yml', { alertmanager: { webhook: { urlFile: '/run/secrets/webhook-url', credentialsFile: '/run/secrets/webhook-token' } } });
+    const version = /version (\d+)\.(\d+)/.exec(amtool('--version').out);
+    expect(version, 'amtool --version').not.toBeNull();
+    const r = amtool('check-config', file);
+    if (Number(version![1]) === 0 && Number(version![2]) < 26) {
+      expect(r.status).not.toBe(0);
+      expect(r.out).toMatch(/url_file/);
+      const plain = amtool('check-config', writeAm('url-token.yml', { alertmanager: { webhook: { url: 'https://hooks.example.com/a', credentialsFile: '/run/secrets/t' } } }));
+      expect(plain.status, plain.out).toBe(0);
+    } else {
+      expect(r.status, r.out).toBe(0);
+    }
+  });
+
   it('routes critical to the paging receiver and warning to the team receiver (`amtool config routes test`)', () => {
     const file = writeAm('routes.yml', {});
     const critical = amtool('config', 'routes', 'test', `--config.file=${file}`, 'severity=critical', 'alertname=ServiceDown', 'service=checkout');

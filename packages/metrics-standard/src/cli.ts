@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // obs-contract: check that any /metrics endpoint speaks the @obs metrics contract.
 import { parseArgs } from 'node:util';
-import { checkContract, type CheckOptions, type CheckProfile, CHECK_PROFILES, formatReport, RULES } from './checker/index.js';
+import { CHECK_PROFILES, type CheckOptions, type CheckProfile, type CheckResult, checkContract, DEFAULT_MAX_BYTES, formatReport, RULES } from './checker/index.js';
+import { printable, printableJson, truncate } from './checker/printable.js';
 import { CONTRACT_VERSION } from './definitions/index.js';
 import { ObsError } from './errors.js';
 
@@ -14,9 +15,12 @@ Scrapes a Prometheus /metrics endpoint (any language; text format 0.0.4 or OpenM
 reports, rule by rule, whether it speaks the @obs metrics contract ${CONTRACT_VERSION}.
 
 Options:
-  --token <T>         bearer token for a protected endpoint (or env OBS_CONTRACT_TOKEN)
+  --token <T>         bearer token for a protected endpoint; prefer the env variable
+                      OBS_CONTRACT_TOKEN (a flag is visible to every user in \`ps\`)
   --json              print the result as JSON: { url, ok, profile, groups, format, rules: [{ id, ok, message, examples }] }
-  --timeout <ms>      scrape timeout in milliseconds (default 10000)
+  --timeout <ms>      scrape timeout in milliseconds, connect to last byte (default 10000)
+  --max-bytes <n>     most bytes of body to read; past it the check stops with exit 2
+                      (default ${DEFAULT_MAX_BYTES}, 10 MiB)
   --profile <p>       auto | http | worker (default auto): which metric groups must be present;
                       the service group always, http/worker when any of their metrics is exposed
                       (auto) or when named here
@@ -45,6 +49,7 @@ function parse(argv: readonly string[]): { url: string; json: boolean; options: 
     timeout: { type: 'string' },
     profile: { type: 'string' },
     'max-series': { type: 'string' },
+    'max-bytes': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -69,7 +74,15 @@ function parse(argv: readonly string[]): { url: string; json: boolean; options: 
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   const maxSeries = integer('--max-series', values['max-series']);
   if (maxSeries !== undefined) options.maxSeries = maxSeries;
+  const maxBytes = integer('--max-bytes', values['max-bytes']);
+  if (maxBytes !== undefined && maxBytes < 1024) throw new UsageError(`--max-bytes expects at least 1024, got "${maxBytes}"`);
+  if (maxBytes !== undefined) options.maxBytes = maxBytes;
   return { url, json: values.json ?? false, options };
+}
+
+/** The result with the endpoint's text truncated as the human report truncates it (JSON escapes the rest). */
+function boundedResult(result: CheckResult): CheckResult {
+  return { ...result, rules: result.rules.map((r) => ({ ...r, message: truncate(r.message, 1000), examples: r.examples.map((x) => truncate(x)) })) };
 }
 
 /** Runs the CLI; resolves to the exit code. Output goes to the given writers (stdout, stderr). */
@@ -88,12 +101,12 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   }
   try {
     const result = await checkContract(args.url, args.options);
-    out(args.json ? JSON.stringify(result, null, 2) : formatReport(result));
+    out(args.json ? printableJson(boundedResult(result)) : formatReport(result));
     return result.ok ? EXIT.ok : EXIT.violations;
   } catch (e) {
     if (!(e instanceof ObsError)) throw e;
-    err(`obs-contract: ${e.message}`);
-    if (args.json) out(JSON.stringify({ url: args.url, ok: false, profile: args.options.profile, error: { code: e.code, message: e.message }, rules: [] }, null, 2));
+    err(`obs-contract: ${printable(e.message, 2000)}`);
+    if (args.json) out(printableJson({ url: args.url, ok: false, profile: args.options.profile, error: { code: e.code, message: truncate(e.message, 2000) }, rules: [] }));
     return EXIT.error;
   }
 }

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   OBS_ERR_INVALID_CONFIG: 'Fix the named field of the configuration as the message says.',
   OBS_ERR_ALREADY_REGISTERED: 'Give custom metrics names that are not in the contract and not registered twice.',
   OBS_ERR_SCRAPE_FAILED: 'Check that the URL answers 200 with a metrics exposition from here: the service is running, the path is right, and pass a bearer token (--token or OBS_CONTRACT_TOKEN) when the endpoint is protected.',
+  OBS_ERR_UNSAFE_OUTPUT: 'Point `--out` (or `writeOutput`\'s folder) at a folder of its own, e.g. `dashboards`: never empty, the filesystem root or your home folder, and move aside files obs-dashboards did not write that sit where it writes. Nothing was written.',
 } as const;
 
 /** A coded @obs error code. */
@@ -31,6 +32,7 @@ export const ERROR_MEANINGS: Partial<Record<ObsErrorCode, string>> = {
   OBS_ERR_INVALID_CONFIG: 'A configuration file or object (dashboards, rules, checker) has an invalid field.',
   OBS_ERR_ALREADY_REGISTERED: 'A metric of this name is already registered on this instance (contract metrics are registered by `createObs`).',
   OBS_ERR_SCRAPE_FAILED: 'The contract checker could not read a metrics exposition from the URL it was given.',
+  OBS_ERR_UNSAFE_OUTPUT: 'The dashboards generator was pointed at a folder where writing could destroy files it did not write (empty path, root, home folder, or a foreign file where a generated one goes).',
 };
 
 /**

@@ -27,8 +27,12 @@ interface Run {
 }
 
 function run(...args: string[]): Promise<Run> {
+  return runWithEnv({}, ...args);
+}
+
+function runWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('node', [cli, ...args], { env: { ...process.env, OBS_CONTRACT_TOKEN: '' }, timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile('node', [cli, ...args], { env: { ...process.env, OBS_CONTRACT_TOKEN: '', ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
     });
   });
@@ -92,12 +96,21 @@ describe('obs-contract check against examples/node-http (built package, child pr
     expect(r.stdout).toMatch(/✗ required-metrics +4 required metrics missing/);
   });
 
+  it('reads the token from OBS_CONTRACT_TOKEN (kept out of `ps`); --token wins over it', async () => {
+    const r = await runWithEnv({ OBS_CONTRACT_TOKEN: TOKEN }, 'check', `${base}/metrics`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const flag = await runWithEnv({ OBS_CONTRACT_TOKEN: TOKEN }, 'check', `${base}/metrics`, '--token', 'wrong-token-0123456789');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('the token was refused');
+  });
+
   it('without the token: exit 2 with a message naming the 401', async () => {
     const r = await run('check', `${base}/metrics`);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('HTTP 401 Unauthorized');
-    expect(r.stderr).toContain('pass --token');
+    expect(r.stderr).toContain('set OBS_CONTRACT_TOKEN (or pass --token)');
   });
 });
 
@@ -179,6 +192,8 @@ describe('obs-contract exit 2: unreachable endpoint and bad usage', () => {
     [['check'], 'missing <url>'],
     [['check', 'http://127.0.0.1:1/metrics', '--bogus'], "Unknown option '--bogus'"],
     [['check', 'http://127.0.0.1:1/metrics', '--profile', 'api'], '--profile expects one of auto, http, worker'],
+    [['check', 'http://127.0.0.1:1/metrics', '--max-bytes', '10'], '--max-bytes expects at least 1024, got "10"'],
+    [['check', 'http://127.0.0.1:1/metrics', '--max-bytes', '1e6'], '--max-bytes expects a positive integer, got "1e6"'],
     [['check', 'not a url'], 'OBS_ERR_INVALID_OPTION'],
   ])('obs-contract %j exits 2: %s', async (args, message) => {
     const r = await run(...args);

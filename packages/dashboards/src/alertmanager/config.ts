@@ -2,7 +2,7 @@
  * Alertmanager configuration: a route tree by severity (critical → `pager`, warning → `team`),
  * grouping by alertname and service, inhibition of warnings by the matching critical, and
  * Slack / e-mail / webhook receivers whose secrets are read from files (Alertmanager does not
- * expand environment variables; see docs/decisions/0048-alertmanager-secrets.md).
+ * expand environment variables; see docs/decisions/0048-alertmanager-secrets-and-inhibition.md).
  */
 import type { ResolvedConfig } from '../config.js';
 import { GENERATED_HEADER, toYaml } from '../rules/build.js';
@@ -40,7 +40,15 @@ function receiver(name: string, cfg: AlertmanagerBuildInput['alertmanager'], pag
       },
     ];
   }
-  if (cfg.webhook) r.webhook_configs = [{ url: cfg.webhook.url, send_resolved: true }];
+  if (cfg.webhook) {
+    r.webhook_configs = [
+      {
+        ...(cfg.webhook.url !== undefined ? { url: cfg.webhook.url } : { url_file: cfg.webhook.urlFile }),
+        ...(cfg.webhook.credentialsFile !== undefined && { http_config: { authorization: { type: 'Bearer', credentials_file: cfg.webhook.credentialsFile } } }),
+        send_resolved: true,
+      },
+    ];
+  }
   return r;
 }
 
@@ -81,5 +89,8 @@ export function buildAlertmanagerConfig(cfg: AlertmanagerBuildInput): { path: 'a
   const envNote = am.slack?.apiUrlEnv
     ? `# The Slack webhook URL comes from $${am.slack.apiUrlEnv}: write it to ${am.slack.apiUrlFile ?? DEFAULT_SLACK_URL_FILE} before start, e.g.\n#   printf %s "$${am.slack.apiUrlEnv}" > ${am.slack.apiUrlFile ?? DEFAULT_SLACK_URL_FILE}\n`
     : '';
-  return { path: 'alertmanager/alertmanager.yml', content: GENERATED_HEADER + envNote + toYaml(doc) };
+  const urlFileNote = am.webhook?.urlFile
+    ? `# The webhook URL is read from ${am.webhook.urlFile} (url_file): Alertmanager 0.26 or later. Alertmanager 0.25\n# (Debian bookworm) rejects url_file: use alertmanager.webhook.url (a URL without a secret) and credentialsFile.\n`
+    : '';
+  return { path: 'alertmanager/alertmanager.yml', content: GENERATED_HEADER + envNote + urlFileNote + toYaml(doc) };
 }

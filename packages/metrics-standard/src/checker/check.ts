@@ -4,7 +4,7 @@ import { optionalInteger, optionalString, rejectUnknownKeys } from '../validate.
 import { buildContext, CHECK_PROFILES, type CheckProfile } from './context.js';
 import { detectFormat, type Exposition, type ExpositionFormatName, ExpositionSyntaxError, parseExposition } from './exposition.js';
 import { RULES, type RuleResult } from './rules/index.js';
-import { scrapeEndpoint } from './scrape-endpoint.js';
+import { DEFAULT_MAX_BYTES, scrapeEndpoint } from './scrape-endpoint.js';
 
 /** Options of {@link checkContract}. */
 export interface CheckOptions {
@@ -16,6 +16,8 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Cardinality budget: most distinct label sets allowed per metric. Default: 2000 (the SDK's own cap). */
   maxSeries?: number;
+  /** Most bytes of body read from the URL (after decompression); past it the scrape fails with `OBS_ERR_SCRAPE_FAILED`. Default: 10 MiB. */
+  maxBytes?: number;
 }
 
 /** What {@link checkContract} reads: a URL to scrape, or an exposition already in hand. */
@@ -36,7 +38,7 @@ export interface CheckResult {
   readonly rules: readonly RuleResult[];
 }
 
-const OPTION_KEYS = ['profile', 'token', 'timeoutMs', 'maxSeries'] as const;
+const OPTION_KEYS = ['profile', 'token', 'timeoutMs', 'maxSeries', 'maxBytes'] as const;
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** The id of the rule that the exposition parses at all. */
@@ -58,6 +60,7 @@ function validate(options: CheckOptions): Required<Omit<CheckOptions, 'token'>> 
     token,
     timeoutMs: optionalInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, 600_000),
     maxSeries: optionalInteger('maxSeries', options.maxSeries, DEFAULT_MAX_SERIES_PER_METRIC, 1),
+    maxBytes: optionalInteger('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES, 1024, 2 ** 32),
   };
 }
 
@@ -66,7 +69,9 @@ function validate(options: CheckOptions): Required<Omit<CheckOptions, 'token'>> 
  * metrics with the right type, unit and labels, the `service` label, the histogram buckets the
  * alerts need, route templates in `path`, bounded label values and cardinality. Rejects with an
  * `ObsError` (`OBS_ERR_SCRAPE_FAILED`) when the URL cannot be scraped, and with
- * `OBS_ERR_INVALID_OPTION` on bad options; contract violations are results, not errors.
+ * `OBS_ERR_INVALID_OPTION` on bad options; contract violations are results, not errors. The
+ * result's strings quote the endpoint verbatim: print them through {@link formatReport} (or
+ * `printable`), which escapes control characters and truncates.
  *
  * @example
  * import { checkContract } from '@obs/metrics-standard';
@@ -84,7 +89,7 @@ export async function checkContract(input: CheckInput, options: CheckOptions = {
   let text: string;
   let contentType: string | undefined;
   if (typeof input === 'string' || input instanceof URL) {
-    const scraped = await scrapeEndpoint(input, { token: opts.token, timeoutMs: opts.timeoutMs });
+    const scraped = await scrapeEndpoint(input, { token: opts.token, timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes });
     url = scraped.url;
     text = scraped.text;
     contentType = scraped.contentType;
