@@ -43,6 +43,8 @@ export interface AlertmanagerConfigInput {
   slack?: { channel: string; apiUrlFile?: string; apiUrlEnv?: string };
   email?: { to: string; from: string; smarthost: string; authPasswordFile?: string };
   webhook?: { url: string };
+  /** Labels alerts are grouped by into one notification (default `alertname`, `service`, `namespace`). */
+  groupBy?: string[];
   groupWait?: string;
   groupInterval?: string;
   repeatInterval?: string;
@@ -92,7 +94,7 @@ export interface ResolvedConfig {
   evaluationInterval: string;
   domain: { metrics: MetricDefinition[]; panels: Required<DomainPanel>[]; alerts: DomainAlert[] };
   kubernetes: { namespace: string; ruleLabels: Record<string, string>; dashboardLabels: Record<string, string> };
-  alertmanager: AlertmanagerConfigInput & { groupWait: string; groupInterval: string; repeatInterval: string };
+  alertmanager: AlertmanagerConfigInput & { groupBy: string[]; groupWait: string; groupInterval: string; repeatInterval: string };
   grafana: { folder: string; tempo: { uid: string } | undefined; loki: { uid: string } | undefined };
   /** Alerts, SLOs, packs, domain alerts and runbook base, resolved by the rules module. */
   rules: ResolvedRulesConfig;
@@ -109,7 +111,7 @@ export const CONFIG_DEFAULTS = {
     ruleLabels: { release: 'kube-prometheus-stack' },
     dashboardLabels: { grafana_dashboard: '1' },
   },
-  alertmanager: { groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
+  alertmanager: { groupBy: ['alertname', 'service', 'namespace'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
   grafana: { folder: 'Observability', tempo: { uid: 'tempo' }, loki: { uid: 'loki' } },
 } as const;
 
@@ -275,8 +277,12 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
       ? metrics.map((m, i) => domainPanel(`domain.metrics.${i}`, { metric: m.name }, metrics))
       : (dom.panels as unknown[]).map((p, i) => domainPanel(`domain.panels.${i}`, p, metrics));
   const k8s = checkKeys('kubernetes', raw.kubernetes ?? {}, ['namespace', 'ruleLabels', 'dashboardLabels']);
-  const am = checkKeys('alertmanager', raw.alertmanager ?? {}, ['slack', 'email', 'webhook', 'groupWait', 'groupInterval', 'repeatInterval']);
+  const am = checkKeys('alertmanager', raw.alertmanager ?? {}, ['slack', 'email', 'webhook', 'groupBy', 'groupWait', 'groupInterval', 'repeatInterval']);
+  if (am.groupBy !== undefined && (!Array.isArray(am.groupBy) || am.groupBy.length === 0 || !am.groupBy.every((l) => typeof l === 'string' && /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(l)))) {
+    fail('alertmanager.groupBy', am.groupBy, 'expected a non-empty array of label names, e.g. ["alertname", "namespace"]');
+  }
   const alertmanager: ResolvedConfig['alertmanager'] = {
+    groupBy: am.groupBy === undefined ? [...CONFIG_DEFAULTS.alertmanager.groupBy] : [...(am.groupBy as string[])],
     groupWait: duration('alertmanager.groupWait', am.groupWait, CONFIG_DEFAULTS.alertmanager.groupWait),
     groupInterval: duration('alertmanager.groupInterval', am.groupInterval, CONFIG_DEFAULTS.alertmanager.groupInterval),
     repeatInterval: duration('alertmanager.repeatInterval', am.repeatInterval, CONFIG_DEFAULTS.alertmanager.repeatInterval),
