@@ -21,6 +21,7 @@ export function kubernetesDashboard(cfg: ResolvedConfig): Dashboard {
   const nodes = withExtra([re('node', '$node')], extra);
   // Pending pods are not scheduled yet: their node is empty, and they count on every node selection.
   const pods = [...ns, re('node', '$node|')];
+  const scheduled = [...ns, re('node', '$node')];
   const running = (expr: string) => `${expr} unless on (namespace, pod) (${podsSucceeded(ns)})`;
   return buildDashboard({
     name: 'kubernetes',
@@ -65,7 +66,7 @@ export function kubernetesDashboard(cfg: ResolvedConfig): Dashboard {
       {
         title: 'Pods',
         panels: [
-          timeseries({ title: 'Pods per node', description: 'Pods scheduled on each node.', unit: 'short', queries: [{ expr: aggregate('count', ['node'], select(k.podInfo, pods)), legend: '{{node}}' }] }),
+          timeseries({ title: 'Pods per node', description: 'Pods scheduled on each node.', unit: 'short', queries: [{ expr: aggregate('count', ['node'], select(k.podInfo, scheduled)), legend: '{{node}}' }] }),
           timeseries({ title: 'Pod phases', description: 'Pods by phase (Pending, Running, Succeeded, Failed, Unknown).', unit: 'short', stacked: true, queries: [{ expr: sumBy(['phase'], select(k.podStatusPhase, ns)), legend: '{{phase}}' }] }),
           timeseries({ title: 'Restarts by pod', description: 'Container restarts per pod in each interval.', unit: 'short', min: 0, queries: [{ expr: sumBy(['namespace', 'pod'], increase(k.podContainerStatusRestartsTotal, ns)), legend: '{{namespace}}/{{pod}}' }] }),
           table({
