@@ -4,7 +4,7 @@
 // webhook sink. Every process runs in its own process group and is stopped by PID; each one's
 // output goes to <tmp>/logs/<name>.log, whose tail is shown when it fails to start.
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -54,6 +54,20 @@ export interface Stack {
   killFastify(): Promise<void>;
   /** Starts the Fastify example again on the same port and waits until it answers. */
   restartFastify(): Promise<void>;
+  /**
+   * Starts one more example process (tracked, stopped with the stack) on a free port; it is not
+   * waited for (it may be meant to crash at boot) and is not a scrape target until
+   * {@link Stack.setDiscoveredTargets} lists it.
+   */
+  startExample(name: string, service: string, kind: 'fastify-api' | 'worker', env?: Record<string, string>, port?: number): Promise<Example>;
+  /** Starts one more redis-server (tracked, stopped with the stack). */
+  startRedis(name: string): Promise<Redis>;
+  /**
+   * Writes the file-discovered @obs targets of `group` (`targets/<group>.json`, read by the
+   * `obs-services-discovered` job as the generated prometheus.yml does): each with its `service`
+   * target label.
+   */
+  setDiscoveredTargets(group: string, targets: ReadonlyArray<{ instance: string; service: string }>): void;
   /** Runs the worker example's producer (`src/produce.js`). */
   produce(count: number, failures: 'fifth' | 'none'): Promise<void>;
   /** Last lines of a process's log. */
@@ -200,6 +214,12 @@ export async function startStack(root: string): Promise<Stack> {
 
     const promUrl = `http://${HOST}:${promPort}`;
     const targets = [fastify.instance, express.instance, worker.instance, nodeExporter.instance, `${HOST}:${promPort}`, alertmanager.instance];
+    // Every @obs target carries its `service` as a target label (as the generated prometheus.yml
+    // does), so ServiceDown sees `up{service="…"} == 0` even for a service that never served
+    // /metrics; honor_labels keeps the series' own labels as the service reports them.
+    const service = (ex: Example) => ({ targets: [ex.instance], labels: { service: ex.service } });
+    const discovered = join(dir, 'targets');
+    mkdirSync(discovered);
     // JSON is YAML: the scrape config of this run (job names as in the generated prometheus.yml),
     // the generated rule packs, and the Alertmanager above.
     const promConfig = {
@@ -209,7 +229,8 @@ export async function startStack(root: string): Promise<Stack> {
       scrape_configs: [
         { job_name: 'prometheus', static_configs: [{ targets: [`${HOST}:${promPort}`] }] },
         { job_name: 'alertmanager', static_configs: [{ targets: [alertmanager.instance] }] },
-        { job_name: 'obs-services', metrics_path: '/metrics', static_configs: [{ targets: [fastify.instance, express.instance, worker.instance] }] },
+        { job_name: 'obs-services', metrics_path: '/metrics', honor_labels: true, static_configs: [fastify, express, worker].map(service) },
+        { job_name: 'obs-services-discovered', metrics_path: '/metrics', honor_labels: true, file_sd_configs: [{ files: [join(discovered, '*.json')], refresh_interval: '1s' }] },
         { job_name: 'node', static_configs: [{ targets: [nodeExporter.instance] }] },
       ],
     };
@@ -263,6 +284,21 @@ export async function startStack(root: string): Promise<Stack> {
         procs.delete(stack.fastify.proc);
         stack.fastify = example('fastify-api', 'fastify-api', fastifyPort!, 'examples/fastify-api', 'src/server.js', fastifyEnv);
         await waitOk('fastify-api', `${stack.fastify.url}/healthz`, stack.fastify.proc, logTail);
+      },
+      async startExample(name, service, kind, env = {}, fixedPort) {
+        const port = fixedPort ?? (await freePort());
+        const [cwd, script, portEnv] = kind === 'worker' ? ['examples/worker', 'src/worker.js', 'METRICS_PORT'] : ['examples/fastify-api', 'src/server.js', 'PORT'];
+        return example(name, service, port, cwd, script, { [portEnv]: String(port), ...env });
+      },
+      async startRedis(name) {
+        const r = await startRedis({ log: logTo(name) });
+        track(r);
+        return r;
+      },
+      setDiscoveredTargets(group, list) {
+        const file = join(discovered, `${group}.json`);
+        writeFileSync(`${file}.tmp`, JSON.stringify(list.map((t) => ({ targets: [t.instance], labels: { service: t.service } }))));
+        renameSync(`${file}.tmp`, file);
       },
       async produce(count, failures) {
         await run('node', ['src/produce.js', '--count', String(count), '--failures', failures], {

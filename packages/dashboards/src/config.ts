@@ -48,6 +48,8 @@ export interface AlertmanagerConfigInput {
    * sent as `Authorization: Bearer …` (Alertmanager 0.25 too).
    */
   webhook?: { url?: string; urlFile?: string; credentialsFile?: string };
+  /** Labels alerts are grouped by into one notification (default `alertname`, `service`, `namespace`). */
+  groupBy?: string[];
   groupWait?: string;
   groupInterval?: string;
   repeatInterval?: string;
@@ -120,7 +122,7 @@ export interface ResolvedConfig {
     scrapeNamespaces: string[];
     serviceLabel: string;
   };
-  alertmanager: AlertmanagerConfigInput & { groupWait: string; groupInterval: string; repeatInterval: string };
+  alertmanager: AlertmanagerConfigInput & { groupBy: string[]; groupWait: string; groupInterval: string; repeatInterval: string };
   grafana: { folder: string; tempo: { uid: string } | undefined; loki: { uid: string } | undefined };
   /** Alerts, SLOs, packs, domain alerts and runbook base, resolved by the rules module. */
   rules: ResolvedRulesConfig;
@@ -138,7 +140,7 @@ export const CONFIG_DEFAULTS = {
     dashboardLabels: { grafana_dashboard: '1' },
     serviceLabel: 'app.kubernetes.io/name',
   },
-  alertmanager: { groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
+  alertmanager: { groupBy: ['alertname', 'service', 'namespace'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
   grafana: { folder: 'Observability', tempo: { uid: 'tempo' }, loki: { uid: 'loki' } },
 } as const;
 
@@ -322,8 +324,12 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
       : (dom.panels as unknown[]).map((p, i) => domainPanel(`domain.panels.${i}`, p, metrics));
   const k8s = checkKeys('kubernetes', raw.kubernetes ?? {}, ['namespace', 'ruleLabels', 'dashboardLabels', 'scrapeNamespaces', 'serviceLabel']);
   const namespace = str('kubernetes.namespace', k8s.namespace, CONFIG_DEFAULTS.kubernetes.namespace, K8S_NAME, 'a Kubernetes namespace name');
-  const am = checkKeys('alertmanager', raw.alertmanager ?? {}, ['slack', 'email', 'webhook', 'groupWait', 'groupInterval', 'repeatInterval']);
+  const am = checkKeys('alertmanager', raw.alertmanager ?? {}, ['slack', 'email', 'webhook', 'groupBy', 'groupWait', 'groupInterval', 'repeatInterval']);
+  if (am.groupBy !== undefined && (!Array.isArray(am.groupBy) || am.groupBy.length === 0 || !am.groupBy.every((l) => typeof l === 'string' && /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(l)))) {
+    fail('alertmanager.groupBy', am.groupBy, 'expected a non-empty array of label names, e.g. ["alertname", "namespace"]');
+  }
   const alertmanager: ResolvedConfig['alertmanager'] = {
+    groupBy: am.groupBy === undefined ? [...CONFIG_DEFAULTS.alertmanager.groupBy] : [...(am.groupBy as string[])],
     groupWait: duration('alertmanager.groupWait', am.groupWait, CONFIG_DEFAULTS.alertmanager.groupWait),
     groupInterval: duration('alertmanager.groupInterval', am.groupInterval, CONFIG_DEFAULTS.alertmanager.groupInterval),
     repeatInterval: duration('alertmanager.repeatInterval', am.repeatInterval, CONFIG_DEFAULTS.alertmanager.repeatInterval),

@@ -155,6 +155,11 @@ describe('selectors and domain metrics', () => {
     expect(lintExpression('rate(http_requests_total[5m])', defined, { requireRateInterval: true })).toEqual([
       'rate(http_requests_total[5m]) does not use $__rate_interval',
     ]);
+    // A total over the time range (instant stat) may use $__range; a rate may not.
+    expect(lintExpression('sum(increase(http_requests_total[$__range]))', defined, { requireRateInterval: true })).toEqual([]);
+    expect(lintExpression('rate(http_requests_total[$__range])', defined, { requireRateInterval: true })).toEqual([
+      'rate(http_requests_total[6h]) does not use $__rate_interval',
+    ]);
     expect(lintExpression('sum(http_requests_totl)', defined, { requireRateInterval: false })).toEqual(['http_requests_totl is not in the definitions']);
     expect(lintExpression('sum(rate(http_requests_total[$__rate_interval])', defined, { requireRateInterval: true })[0]).toMatch(/syntax error/);
   });

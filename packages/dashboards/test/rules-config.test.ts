@@ -8,6 +8,8 @@ import { parseAllDocuments } from 'yaml';
 import { tool } from '../../../scripts/lib/tools.mjs';
 import { errorOf } from '../../../test-utils/errors.mjs';
 import { resolveConfig } from '../src/config.js';
+import { serviceMonitorManifests } from '../src/kubernetes/servicemonitor.js';
+import { prometheusConfigFile } from '../src/prometheus-config/index.js';
 import { ALERT_CATALOGUE, buildAlertmanagerConfig, buildPrometheusRuleManifests, buildRuleFiles, resolveRulesConfig } from '../src/rules/index.js';
 
 describe('resolveRulesConfig', () => {
@@ -160,6 +162,68 @@ describe('Alertmanager config under amtool', () => {
     expect(warning.stdout.trim()).toBe('team');
     const verify = amtool('config', 'routes', 'test', `--config.file=${file}`, '--verify.receivers=pager', 'severity=warning');
     expect(verify.status).not.toBe(0);
+  });
+
+  it('groups by alertname, service and namespace by default; alertmanager.groupBy changes it, a bad value is a coded error', () => {
+    expect(parseAllDocuments(buildAlertmanagerConfig(resolveConfig({})).content)[0]?.toJS().route.group_by).toEqual(['alertname', 'service', 'namespace']);
+    expect(parseAllDocuments(buildAlertmanagerConfig(resolveConfig({ alertmanager: { groupBy: ['alertname', 'cluster'] } })).content)[0]?.toJS().route.group_by).toEqual(['alertname', 'cluster']);
+    const e = errorOf(() => resolveConfig({ alertmanager: { groupBy: ['alert name'] } }), ObsError);
+    expect(e.code).toBe('OBS_ERR_INVALID_CONFIG');
+    expect(e.option).toBe('alertmanager.groupBy');
+  });
+
+  it('carries e-mail and webhook receivers as commented blocks that pass amtool once uncommented', () => {
+    const content = buildAlertmanagerConfig(resolveConfig({})).content;
+    expect(content).toMatch(/^ {4}# email_configs:$/m);
+    expect(content).toMatch(/^ {4}# webhook_configs:$/m);
+    // Enabling them is removing the `# ` of the block lines (and, for e-mail, the SMTP globals).
+    const enabled = content
+      .replace(/^( {4})# ((?:email_configs|webhook_configs):| {2}- | {4})/gm, '$1$2')
+      .replace('global:\n', 'global:\n  smtp_smarthost: smtp.example.com:587\n  smtp_from: alertmanager@example.com\n');
+    const doc = parseAllDocuments(enabled)[0]?.toJS();
+    expect(doc.receivers.map((r: Record<string, unknown>) => Object.keys(r).sort())).toEqual([
+      ['email_configs', 'name', 'slack_configs', 'webhook_configs'],
+      ['email_configs', 'name', 'slack_configs', 'webhook_configs'],
+    ]);
+    const file = join(dir, 'enabled.yml');
+    writeFileSync(file, enabled);
+    const r = amtool('check-config', file);
+    expect(r.status, r.out).toBe(0);
+  });
+});
+
+describe('scrape configs give every @obs target its `service` target label', () => {
+  it('prometheus.yml: each static target of the obs jobs carries `service`, honor_labels is on, promtool accepts it', () => {
+    const cfg = resolveConfig({});
+    const doc = parseAllDocuments(prometheusConfigFile(cfg))[0]?.toJS();
+    const obs = doc.scrape_configs.filter((j: { job_name: string }) => j.job_name.startsWith('obs-services'));
+    expect(obs.map((j: { honor_labels: boolean }) => j.honor_labels)).toEqual([true, true]);
+    const groups = obs[0].static_configs as Array<{ targets: string[]; labels: Record<string, string> }>;
+    expect(groups.map((g) => [g.targets, g.labels.service])).toEqual([
+      [['checkout-api:3000'], 'checkout-api'],
+      [['billing-worker:3001'], 'billing-worker'],
+    ]);
+    const node = doc.scrape_configs.find((j: { job_name: string }) => j.job_name === 'node');
+    expect(node.static_configs[0].labels.host).toBe(groups[0]?.labels.host);
+    const dir = mkdtempSync(join(tmpdir(), 'obs-prom-'));
+    try {
+      mkdirSync(join(dir, 'rules'));
+      writeFileSync(join(dir, 'prometheus.yml'), prometheusConfigFile(cfg));
+      const r = spawnSync(tool('promtool'), ['check', 'config', '--syntax-only', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ServiceMonitor and PodMonitor give every target (even one that crashes at boot) its `service` from app.kubernetes.io/name', () => {
+    const docs = parseAllDocuments(serviceMonitorManifests(resolveConfig({}))).map((d) => d.toJS()).filter(Boolean);
+    const endpoints = docs.map((d) => (d.spec.endpoints ?? d.spec.podMetricsEndpoints)[0]);
+    expect(endpoints).toHaveLength(2);
+    const toService = endpoints.map((e: { relabelings: { sourceLabels: string[]; targetLabel?: string }[] }) =>
+      e.relabelings.filter((r) => r.targetLabel === 'service').map((r) => r.sourceLabels[0]),
+    );
+    expect(toService).toEqual([['__meta_kubernetes_service_label_app_kubernetes_io_name'], ['__meta_kubernetes_pod_label_app_kubernetes_io_name']]);
   });
 });
 

@@ -97,6 +97,46 @@ describe('rule packs under promtool', () => {
     expect(r.status, r.out).toBe(0);
   });
 
+  it('recording rules keep `env`: a failing prod is not diluted by a busy, healthy staging of the same service', { timeout: 30_000 }, () => {
+    // One Prometheus, two environments of `checkout`: prod fails half its requests, staging serves
+    // 100x the traffic without errors. Summed by service alone, the 5xx share is 0.5 %: no alert.
+    const d = write({});
+    const api = d.rules.find((p) => p.endsWith('/api.yml')) as string;
+    const series = (env: string, status: string, perMinute: number) => ({
+      series: `http_requests_total{service="checkout", env="${env}", job="checkout", instance="10.0.0.${env === 'prod' ? 1 : 2}:3000", method="GET", path="/api/orders", status="${status}"}`,
+      values: `0+${perMinute}x20`,
+    });
+    const test = {
+      rule_files: [api],
+      evaluation_interval: '30s',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [series('prod', '500', 300), series('prod', '200', 300), series('staging', '200', 60000)],
+          promql_expr_test: [
+            {
+              expr: 'ALERTS{alertname="HighAPIErrorRate", alertstate="firing"}',
+              eval_time: '8m',
+              exp_samples: [{ labels: 'ALERTS{alertname="HighAPIErrorRate", alertstate="firing", env="prod", pack="api", service="checkout", severity="critical"}', value: 1 }],
+            },
+            {
+              expr: 'service:http_requests_errors:ratio_rate1h',
+              eval_time: '8m',
+              exp_samples: [
+                { labels: 'service:http_requests_errors:ratio_rate1h{env="prod", service="checkout"}', value: 0.5 },
+                { labels: 'service:http_requests_errors:ratio_rate1h{env="staging", service="checkout"}', value: 0 },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const file = join(dirname(api), 'env.test.yml');
+    writeFileSync(file, JSON.stringify(test));
+    const r = promtool('test', 'rules', file);
+    expect(r.status, r.out).toBe(0);
+  });
+
   it('a domain `vm_running` alert gets its rule file and its promtool test', { timeout: 30_000 }, () => {
     const d = write({
       domain: {

@@ -4,8 +4,9 @@
  * Slack / e-mail / webhook receivers whose secrets are read from files (Alertmanager does not
  * expand environment variables; see docs/decisions/0048-alertmanager-secrets-and-inhibition.md).
  */
+import { Document, isMap, isSeq } from 'yaml';
 import type { ResolvedConfig } from '../config.js';
-import { GENERATED_HEADER, toYaml } from '../rules/build.js';
+import { GENERATED_HEADER } from '../rules/build.js';
 
 /** What the Alertmanager builder reads. */
 export type AlertmanagerBuildInput = Pick<ResolvedConfig, 'alertmanager'>;
@@ -67,7 +68,7 @@ export function buildAlertmanagerConfig(cfg: AlertmanagerBuildInput): { path: 'a
     },
     route: {
       receiver: RECEIVERS.warning,
-      group_by: ['alertname', 'service'],
+      group_by: am.groupBy,
       group_wait: am.groupWait,
       group_interval: am.groupInterval,
       repeat_interval: am.repeatInterval,
@@ -92,5 +93,49 @@ export function buildAlertmanagerConfig(cfg: AlertmanagerBuildInput): { path: 'a
   const urlFileNote = am.webhook?.urlFile
     ? `# The webhook URL is read from ${am.webhook.urlFile} (url_file): Alertmanager 0.26 or later. Alertmanager 0.25\n# (Debian bookworm) rejects url_file: use alertmanager.webhook.url (a URL without a secret) and credentialsFile.\n`
     : '';
-  return { path: 'alertmanager/alertmanager.yml', content: GENERATED_HEADER + envNote + urlFileNote + toYaml(doc) };
+  
+  return { path: 'alertmanager/alertmanager.yml', content: GENERATED_HEADER + envNote + urlFileNote + withDisabledReceivers(doc, am) };
+}
+
+/** The e-mail and webhook blocks a receiver does not have yet, as comments ready to uncomment. */
+function disabledBlocks(cfg: AlertmanagerBuildInput['alertmanager'], paging: boolean): string[] {
+  const blocks: string[] = [];
+  if (!cfg.email) {
+    blocks.push(
+      [
+        ` E-mail${paging ? '' : ' (usually for the pager only)'}: uncomment, and set smtp_smarthost / smtp_from under global`,
+        ' (or alertmanager.email in the generator config, which writes all of it).',
+        ' email_configs:',
+        `   - to: ${paging ? 'oncall@example.com' : 'team@example.com'}`,
+        '     send_resolved: true',
+        '     auth_username: alertmanager@example.com',
+        '     auth_password_file: /etc/alertmanager/secrets/smtp-password',
+      ].join('\n'),
+    );
+  }
+  if (!cfg.webhook) {
+    blocks.push(
+      [
+        ' Webhook (any HTTP receiver: an incident tool, a chat bridge): uncomment, or set alertmanager.webhook.',
+        ' webhook_configs:',
+        '   - url: http://alert-receiver.internal:8080/alerts',
+        '     send_resolved: true',
+      ].join('\n'),
+    );
+  }
+  return blocks;
+}
+
+/** YAML of the config, with the receivers' missing e-mail and webhook blocks as comments after Slack. */
+function withDisabledReceivers(doc: Record<string, unknown>, cfg: AlertmanagerBuildInput['alertmanager']): string {
+  const d = new Document(doc);
+  const receivers = d.get('receivers');
+  if (isSeq(receivers)) {
+    receivers.items.forEach((r, i) => {
+      const slack = isMap(r) ? r.get('slack_configs', true) : undefined;
+      const blocks = disabledBlocks(cfg, i === 0);
+      if (isMap(r) && isSeq(slack) && blocks.length > 0) r.comment = blocks.join('\n\n');
+    });
+  }
+  return d.toString({ lineWidth: 0, indent: 2 });
 }

@@ -2,21 +2,11 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { CADVISOR_METRICS } from '@obs/metrics-standard';
 import type { ResolvedConfig } from '../config.js';
 import { timeseries } from '../panels/index.js';
-import { type Matchers, ne, rate, ratio, re, select, sumBy, withExtra } from '../promql/index.js';
+import { ne, rate, ratio, re, select, sumBy, withExtra } from '../promql/index.js';
+import { containerRestarts } from '../promql/containers.js';
 import { buildDashboard } from './common.js';
 
 const c = CADVISOR_METRICS;
-
-/**
- * Container restarts over the window, from cAdvisor: the number of times a container's start time
- * changed (cAdvisor has no restart counter; a restarted container gets a new start time).
- *
- * @example
- * containerRestarts([re('name', '$container')], '$__rate_interval')
- */
-export function containerRestarts(m: Matchers, window: string): string {
-  return `changes(${select(c.startTimeSeconds, m)}[${window}])`;
-}
 
 /**
  * The Containers dashboard (cAdvisor): CPU and memory against limits, restarts, network and block
@@ -86,7 +76,14 @@ export function containersDashboard(cfg: ResolvedConfig): Dashboard {
             min: 0,
             queries: [{ expr: `${ratio(sumBy(by, select(c.memoryWorkingSetBytes, m)), `${sumBy(by, select(c.specMemoryLimitBytes, m))} > 0`)} * 100`, legend: '{{name}}' }],
           }),
-          timeseries({ title: 'Restarts', description: 'Container restarts (start-time changes) in each interval.', unit: 'short', min: 0, queries: [{ expr: sumBy(by, containerRestarts(m, '$__rate_interval')), legend: '{{name}}' }] }),
+          timeseries({
+            title: 'Restarts',
+            description:
+              'Docker container restarts in each interval (cAdvisor: new runs of one container id, or its start time moving; see the ContainerRestartBurst runbook). Kubernetes restarts: the Kubernetes dashboard.',
+            unit: 'short',
+            min: 0,
+            queries: [{ expr: sumBy(by, containerRestarts(m, '$__rate_interval')), legend: '{{name}}' }],
+          }),
           timeseries({ title: 'OOM events', description: 'Out-of-memory kills per second, per container.', unit: 'suffix: events/s', min: 0, queries: [{ expr: sumBy(by, rate(c.oomEventsTotal, m)), legend: '{{name}}' }] }),
         ],
       },

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config.js';
 import { stat, table, timeseries } from '../panels/index.js';
 import { aggregate, eq, increase, re, select, sumBy, withExtra } from '../promql/index.js';
 import { buildDashboard } from './common.js';
+import { podsSucceeded } from './queries.js';
 
 const k = KUBE_STATE_METRICS;
 
@@ -18,7 +19,10 @@ export function kubernetesDashboard(cfg: ResolvedConfig): Dashboard {
   const extra = cfg.selectors.kubernetes;
   const ns = withExtra([re('namespace', '$namespace')], extra);
   const nodes = withExtra([re('node', '$node')], extra);
-  const pods = [...ns, re('node', '$node')];
+  // Pending pods are not scheduled yet: their node is empty, and they count on every node selection.
+  const pods = [...ns, re('node', '$node|')];
+  const scheduled = [...ns, re('node', '$node')];
+  const running = (expr: string) => `${expr} unless on (namespace, pod) (${podsSucceeded(ns)})`;
   return buildDashboard({
     name: 'kubernetes',
     title: 'Kubernetes',
@@ -32,14 +36,14 @@ export function kubernetesDashboard(cfg: ResolvedConfig): Dashboard {
       {
         title: 'Summary',
         panels: [
-          stat({ title: 'Pods', description: 'Pods in the selected namespaces and nodes.', unit: 'short', w: 6, queries: [{ expr: `count(${select(k.podInfo, pods)}) or vector(0)`, instant: true }] }),
+          stat({ title: 'Pods', description: 'Pods in the selected namespaces and nodes, and the Pending pods not scheduled on a node yet.', unit: 'short', w: 6, queries: [{ expr: `count(${select(k.podInfo, pods)}) or vector(0)`, instant: true }] }),
           stat({
             title: 'Pods not ready',
-            description: 'Pods whose Ready condition is false.',
+            description: 'Pods whose Ready condition is false (completed Job pods, phase Succeeded, are not counted).',
             unit: 'short',
             w: 6,
             thresholds: [{ value: 1, color: 'orange' }],
-            queries: [{ expr: `sum(${select(k.podStatusReady, [...ns, eq('condition', 'false')])}) or vector(0)`, instant: true }],
+            queries: [{ expr: `sum(${running(select(k.podStatusReady, [...ns, eq('condition', 'false')]))}) or vector(0)`, instant: true }],
           }),
           stat({
             title: 'Nodes not ready',
@@ -51,25 +55,25 @@ export function kubernetesDashboard(cfg: ResolvedConfig): Dashboard {
           }),
           stat({
             title: 'Container restarts',
-            description: 'Container restarts in the selected namespaces over the last rate interval.',
+            description: 'Container restarts in the selected namespaces over the dashboard time range.',
             unit: 'short',
             w: 6,
             thresholds: [{ value: 1, color: 'orange' }],
-            queries: [{ expr: `sum(${increase(k.podContainerStatusRestartsTotal, ns)}) or vector(0)`, instant: true }],
+            queries: [{ expr: `sum(${increase(k.podContainerStatusRestartsTotal, ns, '$__range')}) or vector(0)`, instant: true }],
           }),
         ],
       },
       {
         title: 'Pods',
         panels: [
-          timeseries({ title: 'Pods per node', description: 'Pods scheduled on each node.', unit: 'short', queries: [{ expr: aggregate('count', ['node'], select(k.podInfo, pods)), legend: '{{node}}' }] }),
+          timeseries({ title: 'Pods per node', description: 'Pods scheduled on each node.', unit: 'short', queries: [{ expr: aggregate('count', ['node'], select(k.podInfo, scheduled)), legend: '{{node}}' }] }),
           timeseries({ title: 'Pod phases', description: 'Pods by phase (Pending, Running, Succeeded, Failed, Unknown).', unit: 'short', stacked: true, queries: [{ expr: sumBy(['phase'], select(k.podStatusPhase, ns)), legend: '{{phase}}' }] }),
           timeseries({ title: 'Restarts by pod', description: 'Container restarts per pod in each interval.', unit: 'short', min: 0, queries: [{ expr: sumBy(['namespace', 'pod'], increase(k.podContainerStatusRestartsTotal, ns)), legend: '{{namespace}}/{{pod}}' }] }),
           table({
             title: 'Pods not ready',
-            description: 'Pods whose Ready condition is false now.',
+            description: 'Pods whose Ready condition is false now (completed Job pods are not listed).',
             unit: 'short',
-            queries: [{ expr: `${sumBy(['namespace', 'pod'], select(k.podStatusReady, [...ns, eq('condition', 'false')]))} > 0`, instant: true, format: 'table' }],
+            queries: [{ expr: `${sumBy(['namespace', 'pod'], running(select(k.podStatusReady, [...ns, eq('condition', 'false')])))} > 0`, instant: true, format: 'table' }],
           }),
           table({
             title: 'Waiting containers',

@@ -12,9 +12,9 @@ import {
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { ResolvedConfig } from '../config.js';
 import { stat, table, timeseries } from '../panels/index.js';
-import { aggregate, eq, histogramQuantile, type Matchers, rate, ratio, re, select, sumBy, withExtra } from '../promql/index.js';
+import { aggregate, eq, histogramQuantile, type Matchers, rate, re, select, shareOf, sumBy, withExtra } from '../promql/index.js';
 import { buildDashboard, serviceLink } from './common.js';
-import { cpuPercentByInstance, memoryPercentByInstance, serviceStatus, serverErrorMatcher } from './queries.js';
+import { cpuPercentByInstance, memoryPercentByInstance, queueDepth, serviceStatus, serverErrorMatcher } from './queries.js';
 
 const { up, alerts } = EXPORTERS.prometheus;
 
@@ -39,7 +39,7 @@ export function overviewDashboard(cfg: ResolvedConfig): Dashboard {
     `count(${servicesWith(def, m)} and on (${LABELS.service}) ${aggregate('count', [LABELS.service], `${select(SERVICE_METRICS.up, m)} == 1`)}) or vector(0)`;
   const requests = HTTP_METRICS.requestsTotal;
   const byService = [LABELS.service];
-  const errorRatio = ratio(sumBy(byService, rate(requests, [...m, serverErrorMatcher()])), sumBy(byService, rate(requests, m)));
+  const errorRatio = shareOf(sumBy(byService, rate(requests, [...m, serverErrorMatcher()])), sumBy(byService, rate(requests, m)));
   const tasks = WORKER_METRICS.tasksTotal;
   return buildDashboard({
     name: 'overview',
@@ -184,18 +184,18 @@ export function overviewDashboard(cfg: ResolvedConfig): Dashboard {
             dataLinks: link,
             queries: [
               {
-                expr: ratio(sumBy(byService, rate(tasks, [...m, eq(LABELS.status, TASK_STATUS.failure)])), sumBy(byService, rate(tasks, m))),
+                expr: shareOf(sumBy(byService, rate(tasks, [...m, eq(LABELS.status, TASK_STATUS.failure)])), sumBy(byService, rate(tasks, m))),
                 legend: '{{service}}',
               },
             ],
           }),
           timeseries({
             title: 'Queue size',
-            description: 'Jobs waiting in the queues, per service.',
+            description: 'Jobs waiting in the queues, per service (each queue counted once, however many replicas report it).',
             unit: 'short',
             w: 8,
             dataLinks: link,
-            queries: [{ expr: sumBy(byService, select(WORKER_METRICS.queueSize, [...m, eq(LABELS.state, 'waiting')])), legend: '{{service}}' }],
+            queries: [{ expr: sumBy(byService, queueDepth(m, [LABELS.service, LABELS.queue])), legend: '{{service}}' }],
           }),
           timeseries({
             title: 'Node CPU',

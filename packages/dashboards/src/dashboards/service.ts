@@ -16,9 +16,9 @@ import {
   histogramQuantile,
   type Matchers,
   rate,
-  ratio,
   re,
   select,
+  shareOf,
   sumBy,
   sumSeries,
   withExtra,
@@ -132,7 +132,7 @@ export function serviceDashboard(cfg: ResolvedConfig): Dashboard {
             description: 'Share of HTTP responses with a 5xx status.',
             unit: 'percentunit',
             thresholds: [{ value: 0.01, color: 'orange' }, { value: 0.05, color: 'red' }],
-            queries: [{ expr: ratio(sumBy([], rate(requests, errors5xx)), sumBy([], rate(requests, m))), instant: true }],
+            queries: [{ expr: shareOf(sumBy([], rate(requests, errors5xx)), sumBy([], rate(requests, m))), instant: true }],
           }),
           stat({
             title: 'p95 latency',
@@ -171,7 +171,7 @@ export function serviceDashboard(cfg: ResolvedConfig): Dashboard {
             unit: 'percentunit',
             min: 0,
             w: 8,
-            queries: [{ expr: ratio(sumBy(route, rate(requests, errors5xx)), sumBy(route, rate(requests, m))), legend: '{{method}} {{path}}' }],
+            queries: [{ expr: shareOf(sumBy(route, rate(requests, errors5xx)), sumBy(route, rate(requests, m))), legend: '{{method}} {{path}}' }],
           }),
           timeseries({
             title: 'p95 latency by route',

@@ -3,8 +3,9 @@ import { linkedDatasources } from './linked-datasources.js';
 import { LABELS, TASK_STATUS, WORKER_METRICS } from '@obs/metrics-standard';
 import type { ResolvedConfig } from '../config.js';
 import { heatmap, stat, timeseries } from '../panels/index.js';
-import { bucket, eq, histogramQuantile, rate, ratio, re, select, sumBy, withExtra } from '../promql/index.js';
+import { aggregate, bucket, eq, histogramQuantile, rate, re, select, shareOf, sumBy, withExtra } from '../promql/index.js';
 import { buildDashboard } from './common.js';
+import { queueDepth } from './queries.js';
 
 /**
  * The Worker dashboard: task rate, failure ratio, p95 duration, queue size and tasks in progress
@@ -62,7 +63,7 @@ export function workerDashboard(cfg: ResolvedConfig): Dashboard {
             unit: 'percentunit',
             w: 5,
             thresholds: [{ value: 0.05, color: 'orange' }, { value: 0.1, color: 'red' }],
-            queries: [{ expr: ratio(sumBy([], rate(tasks, failed)), sumBy([], rate(tasks, m))), instant: true }],
+            queries: [{ expr: shareOf(sumBy([], rate(tasks, failed)), sumBy([], rate(tasks, m))), instant: true }],
           }),
           stat({
             title: 'p95 duration',
@@ -74,11 +75,11 @@ export function workerDashboard(cfg: ResolvedConfig): Dashboard {
           }),
           stat({
             title: 'Waiting jobs',
-            description: 'Jobs waiting in the selected queues.',
+            description: 'Jobs waiting in the selected queues (each queue once, however many replicas report it).',
             unit: 'short',
             w: 5,
             thresholds: [{ value: 1000, color: 'red' }],
-            queries: [{ expr: sumBy([], select(WORKER_METRICS.queueSize, [...m, eq(LABELS.state, 'waiting')])), instant: true }],
+            queries: [{ expr: sumBy([], queueDepth(m, [LABELS.service, LABELS.queue])), instant: true }],
           }),
           stat({
             title: 'In progress',
@@ -103,7 +104,7 @@ export function workerDashboard(cfg: ResolvedConfig): Dashboard {
             description: 'Share of finished tasks that failed, by queue and task.',
             unit: 'percentunit',
             min: 0,
-            queries: [{ expr: ratio(sumBy(byTask, rate(tasks, failed)), sumBy(byTask, rate(tasks, m))), legend: '{{queue}} {{task}}' }],
+            queries: [{ expr: shareOf(sumBy(byTask, rate(tasks, failed)), sumBy(byTask, rate(tasks, m))), legend: '{{queue}} {{task}}' }],
           }),
           timeseries({
             title: 'p95 duration by task',
@@ -125,9 +126,9 @@ export function workerDashboard(cfg: ResolvedConfig): Dashboard {
         panels: [
           timeseries({
             title: 'Queue size by state',
-            description: 'Jobs in each queue by state (waiting, active, delayed, failed, …), sampled at scrape time.',
+            description: 'Jobs in each queue by state (waiting, active, delayed, failed, …), sampled at scrape time; replicas reporting one queue count once.',
             unit: 'short',
-            queries: [{ expr: sumBy([LABELS.queue, LABELS.state], select(WORKER_METRICS.queueSize, m)), legend: '{{queue}} {{state}}' }],
+            queries: [{ expr: aggregate('max', [LABELS.queue, LABELS.state], select(WORKER_METRICS.queueSize, m)), legend: '{{queue}} {{state}}' }],
           }),
           timeseries({
             title: 'In progress by queue',

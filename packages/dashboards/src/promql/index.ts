@@ -178,6 +178,18 @@ export function ratio(numerator: string, denominator: string): string {
 }
 
 /**
+ * The share of `bad` in `all`, 0 (not "No data") when nothing is bad: a healthy service has no 5xx
+ * series to divide, so the missing numerator is read as `all * 0`. Both sides aggregate by the
+ * same labels. NaN (0/0) only when there is no traffic at all.
+ *
+ * @example
+ * shareOf(sumBy(['service'], rate(HTTP_METRICS.requestsTotal, [re('status', '5..')])), sumBy(['service'], rate(HTTP_METRICS.requestsTotal)))
+ */
+export function shareOf(bad: string, all: string): string {
+  return `(${bad} or ${all} * 0) / ${all}`;
+}
+
+/**
  * Appends extra matchers written by the user (e.g. `env="prod", cluster="eu"`) to a matcher list.
  *
  * @example
@@ -185,6 +197,20 @@ export function ratio(numerator: string, denominator: string): string {
  */
 export function withExtra(matchers: Matchers, extra: string): Matchers {
   return extra.trim() === '' ? matchers : [...matchers, extra.trim()];
+}
+
+/**
+ * A histogram bucket bound matched in both spellings: Node's client writes `le="1"`, the Python
+ * client and Prometheus 3 (which normalises `le` at ingestion) write `le="1.0"`.
+ *
+ * @example
+ * leMatcher('le', 1) // 'le=~"1|1\\.0"'
+ * leMatcher('le', 0.25) // 'le=~"0\\.25"'
+ */
+export function leMatcher(label: string, bound: number): Matcher {
+  const esc = (v: string) => v.replaceAll('.', '\\.');
+  const forms = Number.isInteger(bound) ? [String(bound), bound.toFixed(1)] : [String(bound)];
+  return re(label, forms.map(esc).join('|'));
 }
 
 /** Matches a comma-separated list of label matchers, e.g. `env="prod", cluster=~"eu-.*"`. */

@@ -63,8 +63,6 @@ export function alertRule(cfg: RulesBuildInput, a: ResolvedAlert) {
 /** Recording rules of a pack (heavy expressions evaluated once, reused by alerts and dashboards). */
 export function recordingRules(cfg: RulesBuildInput, pack: PackName | 'domain'): Array<{ record: string; expr: string }> {
   const x = ruleContext(cfg);
-  const S = LABELS.service;
-  const Q = label(WORKER_METRICS.tasksTotal, LABELS.queue);
   if (pack === 'api') {
     const rules = [
       { record: RECORDED.httpRequestsRate.series.name, expr: sumBy(RECORDED.httpRequestsRate.by, rate(HTTP_METRICS.requestsTotal, x.sel.service, RATE_WINDOW)) },
@@ -74,13 +72,13 @@ export function recordingRules(cfg: RulesBuildInput, pack: PackName | 'domain'):
         expr: sumBy(RECORDED.httpDurationBucketRate.by, rate(bucket(HTTP_METRICS.requestDuration), x.sel.service, RATE_WINDOW)),
       },
     ];
-    return cfg.rules.slo ? [...rules, ...sloRecordingRules(cfg.rules.slo, x)] : rules;
+    return cfg.rules.slo ? [...rules, ...sloRecordingRules(cfg.rules.slo)] : rules;
   }
   if (pack === 'worker') {
     const failure = eq(label(WORKER_METRICS.tasksTotal, LABELS.status), TASK_STATUS.failure);
     return [
-      { record: RECORDED.workerTasksRate.series.name, expr: sumBy([S, Q], rate(WORKER_METRICS.tasksTotal, x.sel.service, RATE_WINDOW)) },
-      { record: RECORDED.workerFailuresRate.series.name, expr: sumBy([S, Q], rate(WORKER_METRICS.tasksTotal, [...x.sel.service, failure], RATE_WINDOW)) },
+      { record: RECORDED.workerTasksRate.series.name, expr: sumBy(RECORDED.workerTasksRate.by, rate(WORKER_METRICS.tasksTotal, x.sel.service, RATE_WINDOW)) },
+      { record: RECORDED.workerFailuresRate.series.name, expr: sumBy(RECORDED.workerFailuresRate.by, rate(WORKER_METRICS.tasksTotal, [...x.sel.service, failure], RATE_WINDOW)) },
       {
         record: RECORDED.workerDurationBucketRate.series.name,
         expr: sumBy(RECORDED.workerDurationBucketRate.by, rate(bucket(WORKER_METRICS.taskDuration), x.sel.service, RATE_WINDOW)),

@@ -20,9 +20,12 @@ import {
   TASK_STATUS,
   WORKER_METRICS,
 } from '@obs/metrics-standard';
-import { type Matchers, ne, eq, rate, increase, select, selector, sumBy, aggregate, bucket, re } from '../promql/index.js';
+import { PSEUDO_FILESYSTEMS } from '../dashboards/host.js';
+import { podsSucceeded, queueDepth } from '../dashboards/queries.js';
+import { type Matchers, ne, nre, eq, rate, increase, select, selector, sumBy, aggregate, bucket, re } from '../promql/index.js';
+import { containerRestarts } from '../promql/containers.js';
 import type { ValueFormat } from './format.js';
-import { label, RATE_WINDOW, RECORDED } from './series.js';
+import { KEPT, keptLabels, label, RATE_WINDOW, RECORDED } from './series.js';
 
 /** The alert packs (one rule file each). */
 export type PackName = 'service' | 'api' | 'worker' | 'host' | 'containers' | 'kubernetes' | 'datastores';
@@ -179,6 +182,20 @@ function bucketAround(def: MetricDefinition, t: number, side: 'above' | 'below')
 
 const marker = WORKER_METRICS.tasksInProgress;
 
+/**
+ * `up == 0` of every target that carries a `service` target label (the generated scrape configs
+ * set it; a hand-written one must, see docs/decisions/0044-rules-service-target-label.md), so a
+ * service that crashes at boot — it never served /metrics — is down from the first failed scrape,
+ * and stays down for as long as the target is configured.
+ */
+function serviceTargetDown(x: RuleContext): string {
+  return `max by (${S}, ${JOB}, ${INSTANCE}) (${select(up, [...x.sel.service, ne(S, '')])} == 0)`;
+}
+/** The `up` series of a service target (its `service` target label, and the selector labels). */
+function serviceUp(x: RuleContext, ident: Record<string, string>, values: TestSeries['data']): TestSeries {
+  return s(up, { job: ident.job ?? '', instance: ident.instance ?? '', service: ident.service ?? '', ...x.extra.service }, values);
+}
+
 const serviceDown: AlertSpec = {
   name: 'ServiceDown',
   pack: 'service',
@@ -187,13 +204,34 @@ const serviceDown: AlertSpec = {
   format: 'none',
   summary: 'Service {{ $labels.service }} is down',
   description:
-    '{{ $labels.service }} on {{ $labels.instance }} is not serving: its scrape target fails or service_up is 0 (graceful shutdown without a replacement).',
+    '{{ $labels.service }} on {{ $labels.instance }} is not serving: its scrape target fails (crashed, never started, unreachable) or service_up is 0 (graceful shutdown without a replacement).',
+  // Workers seen within a day are WorkerDown's (one page, not two); a worker that never came up,
+  // or is still down after a day, is reported here.
   expr: (x) =>
-    `(max by (${S}, ${JOB}, ${INSTANCE}) (${select(SERVICE_METRICS.up, x.sel.service)} == 0) or max by (${S}, ${JOB}, ${INSTANCE}) (${targetDownWithService(SERVICE_METRICS.up, x.sel.service)})) unless on (${JOB}, ${INSTANCE}) group by (${JOB}, ${INSTANCE}) (${lastOverTime(marker, x.sel.service)})`,
+    `(${serviceTargetDown(x)} or max by (${S}, ${JOB}, ${INSTANCE}) (${select(SERVICE_METRICS.up, x.sel.service)} == 0)) unless on (${JOB}, ${INSTANCE}) group by (${JOB}, ${INSTANCE}) (${lastOverTime(marker, x.sel.service)})`,
   fire: (x) => [
-    { ...downScenario(SERVICE_METRICS.up, SVC, { ...SVC, ...x.extra.service }, { ...SVC }), note: 'scrape target down' },
     {
-      series: [s(up, { job: SVC.job, instance: SVC.instance }, { value: 1 }), s(SERVICE_METRICS.up, { ...SVC, ...x.extra.service }, { value: 0 })],
+      series: [serviceUp(x, SVC, { values: (n) => `1 1 0x${n - 2}` }), s(SERVICE_METRICS.up, { ...SVC, ...x.extra.service }, { values: (n) => `1 1 _x${n - 2}` })],
+      labels: { ...SVC },
+      value: 0,
+      activeFrom: 120,
+      steadyAt: 120,
+      note: 'scrape target down',
+    },
+    // A deploy that exits at boot: `up` is 0 from the first scrape and the target exposes nothing.
+    { series: [serviceUp(x, SVC, { value: 0 })], labels: { ...SVC }, value: 0, activeFrom: 0, steadyAt: 0, note: 'crashed at boot, never served /metrics' },
+    // Still firing after 30 hours (the day-long lookback of the old rule let it resolve at 24 h).
+    {
+      series: [serviceUp(x, SVC, { values: (n) => `1 1 0x${n - 2}` }), s(SERVICE_METRICS.up, { ...SVC, ...x.extra.service }, { values: (n) => `1 1 _x${n - 2}` })],
+      labels: { ...SVC },
+      value: 0,
+      activeFrom: 600,
+      steadyAt: 30 * 3600,
+      interval: 300,
+      note: 'a 30-hour outage',
+    },
+    {
+      series: [serviceUp(x, SVC, { value: 1 }), s(SERVICE_METRICS.up, { ...SVC, ...x.extra.service }, { value: 0 })],
       labels: { ...SVC },
       value: 0,
       activeFrom: 0,
@@ -201,7 +239,13 @@ const serviceDown: AlertSpec = {
       note: 'service_up is 0',
     },
   ],
-  quiet: (x) => upScenario(SERVICE_METRICS.up, SVC, { ...SVC, ...x.extra.service }, { ...SVC }),
+  quiet: (x) => ({
+    series: [serviceUp(x, SVC, { value: 1 }), s(SERVICE_METRICS.up, { ...SVC, ...x.extra.service }, { value: 1 })],
+    labels: { ...SVC },
+    value: 1,
+    activeFrom: 0,
+    steadyAt: 0,
+  }),
 };
 
 const highErrorLogRate: AlertSpec = {
@@ -250,7 +294,7 @@ const highApiErrorRate: AlertSpec = {
   description: '{{ $value | humanizePercentage }} of requests to {{ $labels.service }} failed with 5xx over 5m (threshold {{ threshold }}).',
   expr: (x) =>
     `(${select(R.http5xxRate.series)} / ${select(R.httpRequestsRate.series)} > ${x.threshold}) and (${select(R.httpRequestsRate.series)} > ${x.minRate})`,
-  fire: (x) => [{ series: httpTraffic(x, trafficPerMinute(x), above(x.threshold)), labels: { service: SVC.service }, value: above(x.threshold), activeFrom: 60, steadyAt: 60 }],
+  fire: (x) => [{ series: httpTraffic(x, trafficPerMinute(x), above(x.threshold)), labels: { service: SVC.service, ...keptLabels(x.extra.service) }, value: above(x.threshold), activeFrom: 60, steadyAt: 60 }],
   quiet: (x) => ({ series: httpTraffic(x, trafficPerMinute(x), x.threshold / 2), labels: { service: SVC.service }, value: x.threshold / 2, activeFrom: 60, steadyAt: 60 }),
 };
 
@@ -260,7 +304,7 @@ function latencyScenario(x: RuleContext, side: 'above' | 'below'): Scenario {
   const n = trafficPerMinute(x);
   const l = { ...SVC, ...x.extra.service, method: 'GET', path: '/api/orders' };
   const h = histogramScenario(def, l, lo, hi, n);
-  return { series: [...h.series, ...httpTraffic(x, n, 0)], labels: { service: SVC.service }, value: h.value, activeFrom: 60, steadyAt: 60 };
+  return { series: [...h.series, ...httpTraffic(x, n, 0)], labels: { service: SVC.service, ...keptLabels(x.extra.service) }, value: h.value, activeFrom: 60, steadyAt: 60 };
 }
 
 const highApiLatency: AlertSpec = {
@@ -275,12 +319,20 @@ const highApiLatency: AlertSpec = {
   summary: 'High p95 latency on {{ $labels.service }}',
   description: 'p95 latency of {{ $labels.service }} is {{ $value | humanizeDuration }} over 5m (threshold {{ threshold }}).',
   expr: (x) =>
-    `(histogram_quantile(0.95, ${select(R.httpDurationBucketRate.series)}) > ${x.threshold}) and on (${S}) (${select(R.httpRequestsRate.series)} > ${x.minRate})`,
+    `(histogram_quantile(0.95, ${select(R.httpDurationBucketRate.series)}) > ${x.threshold}) and (${select(R.httpRequestsRate.series)} > ${x.minRate})`,
   fire: (x) => [latencyScenario(x, 'above')],
   quiet: (x) => latencyScenario(x, 'below'),
 };
 
-const hostPart = (series: string) => `label_replace(${series}, "host", "$1", "${INSTANCE}", "(.+):[0-9]+")`;
+/** The target label that names the machine a target runs on (set it when addresses differ, e.g. `checkout-api:3000`). */
+export const HOST = 'host';
+/**
+ * A series keyed by its machine: its `host` target label when the scrape config sets one (the
+ * generated prometheus.yml does), else the host part of `instance` (`10.0.0.1:3000` → `10.0.0.1`).
+ */
+function hostKeyed(def: MetricDefinition, m: Matchers): string {
+  return `(${select(def, [...m, ne(HOST, '')])} or label_replace(${select(def, [...m, eq(HOST, '')])}, "${HOST}", "$1", "${INSTANCE}", "(.+):[0-9]+"))`;
+}
 
 const highApiCpu: AlertSpec = {
   name: 'HighAPICPUUsage',
@@ -326,8 +378,9 @@ const highApiMemory: AlertSpec = {
   expr: (x) => {
     const usage = select(RESOURCE_METRICS.memoryUsageBytes, x.sel.service);
     const limit = select(RESOURCE_METRICS.memoryLimitBytes, x.sel.service);
-    const hostTotal = `max by (host) (${hostPart(select(NODE_EXPORTER_METRICS.memoryMemTotalBytes, x.sel.host))})`;
-    return `max by (${S}, ${INSTANCE}) ((${usage} / ${limit}) or (${hostPart(`${usage} unless ${limit}`)} / on (host) group_left () ${hostTotal})) > ${x.threshold}`;
+    const unlimited = `(${hostKeyed(RESOURCE_METRICS.memoryUsageBytes, x.sel.service)} unless on (${S}, ${INSTANCE}) ${limit})`;
+    const hostTotal = `max by (${HOST}) (${hostKeyed(NODE_EXPORTER_METRICS.memoryMemTotalBytes, x.sel.host)})`;
+    return `max by (${S}, ${INSTANCE}) ((${usage} / ${limit}) or (${unlimited} / on (${HOST}) group_left () ${hostTotal})) > ${x.threshold}`;
   },
   fire: (x) => {
     const l = { ...SVC, ...x.extra.service };
@@ -335,6 +388,19 @@ const highApiMemory: AlertSpec = {
     return [
       { series: [s(RESOURCE_METRICS.memoryUsageBytes, l, { value: f * 1e9 }), s(RESOURCE_METRICS.memoryLimitBytes, l, { value: 1e9 })], labels: { service: SVC.service, instance: SVC.instance }, value: f, activeFrom: 0, steadyAt: 0, note: 'against the cgroup limit' },
       { series: [s(RESOURCE_METRICS.memoryUsageBytes, l, { value: f * 8e9 }), s(NODE_EXPORTER_METRICS.memoryMemTotalBytes, { ...NODE, ...x.extra.host }, { value: 8e9 })], labels: { service: SVC.service, instance: SVC.instance }, value: f, activeFrom: 0, steadyAt: 0, note: 'no limit: host memory' },
+      // The shipped prometheus.yml: `checkout-api:3000` and `node-exporter:9100`, one `host` label.
+      {
+        series: [
+          s(RESOURCE_METRICS.memoryUsageBytes, { ...l, instance: 'checkout-api:3000', host: 'app-host-1' }, { value: f * 8e9 }),
+          s(NODE_EXPORTER_METRICS.memoryMemTotalBytes, { ...NODE, ...x.extra.host, instance: 'node-exporter:9100', host: 'app-host-1' }, { value: 8e9 }),
+          s(NODE_EXPORTER_METRICS.memoryMemTotalBytes, { ...NODE, ...x.extra.host, instance: 'node-exporter-2:9100', host: 'app-host-2' }, { value: 64e9 }),
+        ],
+        labels: { service: SVC.service, instance: 'checkout-api:3000' },
+        value: f,
+        activeFrom: 0,
+        steadyAt: 0,
+        note: 'no limit: host memory through the host target label',
+      },
     ];
   },
   quiet: (x) => {
@@ -369,11 +435,17 @@ const highWorkerFailure: AlertSpec = {
   description: '{{ $value | humanizePercentage }} of {{ $labels.queue }} tasks of {{ $labels.service }} failed over 5m (threshold {{ threshold }}).',
   expr: (x) =>
     `(${select(R.workerFailuresRate.series)} / ${select(R.workerTasksRate.series)} > ${x.threshold}) and (${select(R.workerTasksRate.series)} > ${x.minRate})`,
-  fire: (x) => [{ series: workerTraffic(x, tasksPerMinute(x), above(x.threshold)), labels: QL, value: above(x.threshold), activeFrom: 60, steadyAt: 60 }],
+  fire: (x) => [{ series: workerTraffic(x, tasksPerMinute(x), above(x.threshold)), labels: { ...QL, ...keptLabels(x.extra.service) }, value: above(x.threshold), activeFrom: 60, steadyAt: 60 }],
   quiet: (x) => ({ series: workerTraffic(x, tasksPerMinute(x), x.threshold / 2), labels: QL, value: x.threshold / 2, activeFrom: 60, steadyAt: 60 }),
 };
 
 const waiting = QUEUE_STATES.find((q) => q === 'waiting') as string;
+/** Three replicas of one worker report the same queue (one `instance` each, same `queue`). */
+function replicasReporting(x: RuleContext, waitingJobs: number): TestSeries[] {
+  return [1, 2, 3].map((i) =>
+    s(WORKER_METRICS.queueSize, { ...SVC, ...x.extra.service, instance: `10.0.0.${i}:3000`, queue: 'emails', state: waiting }, { value: waitingJobs }),
+  );
+}
 const queueSizeHigh: AlertSpec = {
   name: 'WorkerQueueSizeHigh',
   pack: 'worker',
@@ -384,17 +456,22 @@ const queueSizeHigh: AlertSpec = {
   range: [0, Number.POSITIVE_INFINITY],
   summary: 'Queue {{ $labels.queue }} of {{ $labels.service }} is backing up',
   description: '{{ $value | humanize }} jobs are waiting in {{ $labels.queue }} of {{ $labels.service }} (threshold {{ threshold }}).',
+  // Every replica reports the depth of the same shared queue: the depth is their max, not their sum.
   expr: (x) =>
-    `${sumBy([S, LABELS.queue], select(WORKER_METRICS.queueSize, [...x.sel.service, eq(label(WORKER_METRICS.queueSize, LABELS.state), waiting)]))} > ${x.threshold}`,
-  fire: (x) => [{ series: [s(WORKER_METRICS.queueSize, { ...SVC, ...x.extra.service, queue: 'emails', state: waiting }, { value: aboveCount(x.threshold) })], labels: QL, value: aboveCount(x.threshold), activeFrom: 0, steadyAt: 0 }],
-  quiet: (x) => ({ series: [s(WORKER_METRICS.queueSize, { ...SVC, ...x.extra.service, queue: 'emails', state: waiting }, { value: x.threshold / 2 })], labels: QL, value: x.threshold / 2, activeFrom: 0, steadyAt: 0 }),
+    `${queueDepth(x.sel.service, [S, ...KEPT, label(WORKER_METRICS.queueSize, LABELS.queue)])} > ${x.threshold}`,
+  fire: (x) => [{ series: replicasReporting(x, aboveCount(x.threshold)), labels: { ...QL, ...keptLabels(x.extra.service) }, value: aboveCount(x.threshold), activeFrom: 0, steadyAt: 0, note: 'three replicas report the queue' }],
+  // 3 × (threshold / 2 + 1) waiting jobs summed would pass the threshold; the queue holds half of it.
+  quiet: (x) => {
+    const depth = x.threshold >= 1 ? Math.floor(x.threshold / 2) + 1 : 0;
+    return { series: replicasReporting(x, depth), labels: QL, value: depth, activeFrom: 0, steadyAt: 0 };
+  },
 };
 
 function taskDurationScenario(x: RuleContext, side: 'above' | 'below'): Scenario {
   const def = WORKER_METRICS.taskDuration;
   const [lo, hi] = bucketAround(def, x.threshold, side);
   const h = histogramScenario(def, { ...SVC, ...x.extra.service, queue: 'emails', task: 'send' }, lo, hi, 60);
-  return { series: h.series, labels: QL, value: h.value, activeFrom: 60, steadyAt: 60 };
+  return { series: h.series, labels: { ...QL, ...keptLabels(x.extra.service) }, value: h.value, activeFrom: 60, steadyAt: 60 };
 }
 
 const highTaskDuration: AlertSpec = {
@@ -503,6 +580,46 @@ function diskScenario(x: RuleContext, used: number): Scenario {
   return { series: [s(N.filesystemAvailBytes, l, { value: (1 - used) * 1e11 }), s(N.filesystemSizeBytes, l, { value: 1e11 })], labels: { ...NODE, mountpoint: root }, value: used, activeFrom: 0, steadyAt: 0 };
 }
 
+/** Seed 5's HighNodeDiskUsage: any real filesystem (not tmpfs, overlay, …) above 85 %, not only `/`. */
+const nodeDisk: AlertSpec = {
+  name: 'HighNodeDiskUsage',
+  pack: 'host',
+  severity: 'warning',
+  for: '10m',
+  threshold: 0.85,
+  format: 'percent',
+  range: [0, 1],
+  summary: 'Filesystem {{ $labels.mountpoint }} of {{ $labels.instance }} is filling up',
+  description: '{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} is {{ $value | humanizePercentage }} full (threshold {{ threshold }}).',
+  expr: (x) => {
+    const fs = [...x.sel.host, nre(label(N.filesystemAvailBytes, 'fstype'), PSEUDO_FILESYSTEMS)];
+    return `max by (${JOB}, ${INSTANCE}, device, mountpoint) (1 - ${select(N.filesystemAvailBytes, fs)} / ${select(N.filesystemSizeBytes, fs)}) > ${x.threshold}`;
+  },
+  fire: (x) => [dataDiskScenario(x, above(x.threshold))],
+  quiet: (x) => dataDiskScenario(x, x.threshold / 2),
+};
+/** `/` nearly empty, `/var/lib/postgresql` at `used`, and a full tmpfs that must not count. */
+function dataDiskScenario(x: RuleContext, used: number): Scenario {
+  const l = { ...NODE, ...x.extra.host };
+  const data = { ...l, device: '/dev/sdb1', fstype: 'xfs', mountpoint: '/var/lib/postgresql' };
+  const rootFs = { ...l, device: '/dev/sda1', fstype: 'ext4', mountpoint: root };
+  const tmp = { ...l, device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/run' };
+  return {
+    series: [
+      s(N.filesystemAvailBytes, data, { value: (1 - used) * 1e11 }),
+      s(N.filesystemSizeBytes, data, { value: 1e11 }),
+      s(N.filesystemAvailBytes, rootFs, { value: 9e10 }),
+      s(N.filesystemSizeBytes, rootFs, { value: 1e11 }),
+      s(N.filesystemAvailBytes, tmp, { value: 0 }),
+      s(N.filesystemSizeBytes, tmp, { value: 1e9 }),
+    ],
+    labels: { ...NODE, device: '/dev/sdb1', mountpoint: '/var/lib/postgresql' },
+    value: used,
+    activeFrom: 0,
+    steadyAt: 0,
+  };
+}
+
 const hostDown: AlertSpec = {
   name: 'HostDown',
   pack: 'host',
@@ -524,6 +641,31 @@ const CONTAINER_BY = [INSTANCE, ...['name', 'namespace', 'pod', 'container'].map
 const real = (x: RuleContext) => [...x.sel.host, ne(label(C.cpuUsageSecondsTotal, 'image'), '')];
 const CL = { instance: CONTAINER.instance, name: CONTAINER.name };
 
+/**
+ * A Docker container restarting `restarts` times: a first run of 7 samples (30 s apart), each
+ * later run 2 samples, the last one running on. `newSeries`: every run is a new series labelled
+ * `container_label_restartcount` (what every cAdvisor does); otherwise one series whose start time
+ * moves (cAdvisor 0.60+ without container labels).
+ */
+function restartingContainer(x: RuleContext, restarts: number, newSeries: boolean): TestSeries[] {
+  const runs = restarts + 1;
+  const first = (k: number) => (k === 0 ? 0 : 7 + 2 * (k - 1));
+  const startOf = (k: number) => 1000 + 60 * k;
+  // `vxN` is N + 1 samples, `_xN` N gaps; a test has n + 1 samples in all.
+  const run = (k: number, n: number) => (k === runs - 1 ? `${startOf(k)}x${n - first(k)}` : `${startOf(k)}x${first(k + 1) - first(k) - 1}`);
+  const base = { ...CONTAINER, ...x.extra.host };
+  if (!newSeries) return [s(C.startTimeSeconds, base, { values: (n) => Array.from({ length: runs }, (_, k) => run(k, n)).join(' ') })];
+  return Array.from({ length: runs }, (_, k) =>
+    s(C.startTimeSeconds, k === 0 ? base : { ...base, container_label_restartcount: String(k) }, {
+      values: (n) => {
+        const before = first(k) > 0 ? [`_x${first(k)}`] : [];
+        const after = k === runs - 1 ? [] : [`_x${n + 1 - first(k + 1)}`];
+        return [...before, run(k, n), ...after].join(' ');
+      },
+    }),
+  );
+}
+
 const containerRestartBurst: AlertSpec = {
   name: 'ContainerRestartBurst',
   pack: 'containers',
@@ -531,23 +673,25 @@ const containerRestartBurst: AlertSpec = {
   for: '2m',
   threshold: 3,
   format: 'number',
-  range: [0, Number.POSITIVE_INFINITY],
+  range: [0, 8],
   summary: 'Container {{ $labels.name }} is restarting',
-  description: 'Container {{ $labels.name }} on {{ $labels.instance }} restarted {{ $value | humanize }} times in 15m (threshold {{ threshold }}).',
-  expr: (x) => `${aggregate('max', CONTAINER_BY, `changes(${select(C.startTimeSeconds, real(x))}[15m])`)} > ${x.threshold}`,
-  // Samples every 30 s: the start time changes on every sample, i.e. 2 restarts a minute.
-  fire: (x) => [
-    {
-      series: [s(C.startTimeSeconds, { ...CONTAINER, ...x.extra.host }, { values: (n) => `1000+30x${n}` })],
-      labels: CL,
-      value: 30,
-      activeFrom: (Math.floor(x.threshold) + 1) * 30,
-      steadyAt: 900,
-      interval: 30,
-    },
-  ],
+  description:
+    'Docker container {{ $labels.name }} on {{ $labels.instance }} restarted {{ $value | humanize }} times in 15m (threshold {{ threshold }}; cAdvisor: new runs of the same container id, or its start time moving). Kubernetes restarts: PodCrashLooping.',
+  expr: (x) => `${aggregate('max', [INSTANCE, 'name'], containerRestarts(real(x), '15m'))} > ${x.threshold}`,
+  fire: (x) => {
+    const r = Math.floor(x.threshold) + 1;
+    const at = (7 + 2 * (r - 1)) * 30;
+    return [
+      { series: restartingContainer(x, r, true), labels: CL, value: r, activeFrom: at, steadyAt: 900, interval: 30, note: 'each run a new series (restartcount label)' },
+      { series: restartingContainer(x, r, false), labels: CL, value: r, activeFrom: at, steadyAt: 900, interval: 30, note: 'cAdvisor 0.60+ start time moves' },
+    ];
+  },
+  // A redeploy (a new container id under the same name) is not a restart; one restart stays quiet.
   quiet: (x) => ({
-    series: [s(C.startTimeSeconds, { ...CONTAINER, ...x.extra.host }, { values: (n) => (x.threshold >= 1 ? `1000x4 2000x${n - 5}` : `1000x${n}`) })],
+    series: [
+      s(C.startTimeSeconds, { ...CONTAINER, ...x.extra.host }, { values: (n) => `1000x9 _x${n - 10}` }),
+      ...restartingContainer(x, x.threshold >= 1 ? 1 : 0, true).map((t) => ({ ...t, labels: { ...t.labels, id: '/docker/4567ef01' } })),
+    ],
     labels: CL,
     value: x.threshold >= 1 ? 1 : 0,
     activeFrom: 0,
@@ -612,6 +756,7 @@ function containerMemScenario(x: RuleContext, used: number): Scenario {
 const K = KUBE_STATE_METRICS;
 const PCL = ['namespace', 'pod', 'container'].map((l) => label(K.podContainerStatusRestartsTotal, l));
 const PL = { namespace: POD.namespace, pod: POD.pod, container: POD.container };
+const POD_PHASE = { namespace: POD.namespace, pod: POD.pod, uid: POD.uid };
 
 function restartsScenario(x: RuleContext, slope: number, windowMin: number, labels: Record<string, string>): Scenario {
   return {
@@ -714,7 +859,7 @@ function conditionAlert(
   };
 }
 
-const podNotReady = conditionAlert(
+const notReady = conditionAlert(
   'PodNotReady',
   'warning',
   '10m',
@@ -727,6 +872,16 @@ const podNotReady = conditionAlert(
   'Pod {{ $labels.namespace }}/{{ $labels.pod }} is not ready',
   'Pod {{ $labels.namespace }}/{{ $labels.pod }} has not been ready for a while: it receives no traffic.',
 );
+const podNotReady: AlertSpec = {
+  ...notReady,
+  expr: (x) => `${notReady.expr(x)} unless on (namespace, pod) (${podsSucceeded(x.sel.kubernetes)})`,
+  fire: (x) => notReady.fire(x).map((sc) => ({ ...sc, series: [...sc.series, s(K.podStatusPhase, { ...POD_PHASE, ...x.extra.kubernetes, phase: 'Running' }, { value: 1 })] })),
+  // A completed Job pod: Ready=false (reason PodCompleted) for as long as the pod object is kept.
+  quiet: (x) => {
+    const done = notReady.fire(x)[0] as Scenario;
+    return { ...done, series: [...done.series, s(K.podStatusPhase, { ...POD_PHASE, ...x.extra.kubernetes, phase: 'Succeeded' }, { value: 1 })] };
+  },
+};
 const nodeNotReady = conditionAlert(
   'NodeNotReady',
   'critical',
@@ -753,6 +908,36 @@ const nodeDiskPressure = conditionAlert(
   'Node {{ $labels.node }} has disk pressure',
   'Kubernetes node {{ $labels.node }} reports DiskPressure: the kubelet is evicting pods and refuses new ones.',
 );
+
+const DEPLOY = { namespace: POD.namespace, deployment: 'checkout' };
+const DEPLOY_BY = ['namespace', 'deployment'].map((l) => label(K.deploymentSpecReplicas, l));
+/**
+ * Fewer available replicas than desired: what stays of a deployment whose pods crash at boot, are
+ * evicted or cannot be scheduled, when their scrape targets are gone with the pods.
+ */
+const deploymentReplicas: AlertSpec = {
+  name: 'DeploymentReplicasUnavailable',
+  pack: 'kubernetes',
+  severity: 'warning',
+  for: '10m',
+  format: 'none',
+  summary: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} is missing replicas',
+  description: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has {{ $value | humanize }} fewer available replicas than desired.',
+  expr: (x) =>
+    `${aggregate('max', DEPLOY_BY, select(K.deploymentSpecReplicas, x.sel.kubernetes))} - ${aggregate('max', DEPLOY_BY, select(K.deploymentStatusReplicasAvailable, x.sel.kubernetes))} > 0`,
+  fire: (x) => [deployScenario(x, 3, 0)],
+  quiet: (x) => deployScenario(x, 3, 3),
+};
+function deployScenario(x: RuleContext, desired: number, available: number): Scenario {
+  const l = { ...DEPLOY, ...x.extra.kubernetes };
+  return {
+    series: [s(K.deploymentSpecReplicas, l, { value: desired }), s(K.deploymentStatusReplicasAvailable, l, { value: available })],
+    labels: DEPLOY,
+    value: desired - available,
+    activeFrom: 0,
+    steadyAt: 0,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // datastores pack
@@ -828,15 +1013,29 @@ const redisMemory: AlertSpec = {
   threshold: 0.9,
   format: 'percent',
   range: [0, Number.POSITIVE_INFINITY],
-  summary: 'Redis {{ $labels.instance }} is close to maxmemory',
-  description: 'Redis {{ $labels.instance }} uses {{ $value | humanizePercentage }} of maxmemory (threshold {{ threshold }}).',
-  expr: (x) => `max by (${JOB}, ${INSTANCE}) (${select(RD.memoryUsedBytes, x.sel.host)} / (${select(RD.memoryMaxBytes, x.sel.host)} > 0)) > ${x.threshold}`,
-  fire: (x) => [redisScenario(x, above(x.threshold))],
-  quiet: (x) => redisScenario(x, x.threshold / 2),
+  summary: 'Redis {{ $labels.instance }} is running out of memory',
+  description:
+    'Redis {{ $labels.instance }} uses {{ $value | humanizePercentage }} of its maxmemory, or of the host memory when maxmemory is 0 (threshold {{ threshold }}). With maxmemory 0 the host memory comes from redis_exporter --include-system-metrics; without either this alert cannot fire.',
+  // Redis's default maxmemory is 0 (no limit): then the host's memory is the limit that matters.
+  expr: (x) =>
+    `max by (${JOB}, ${INSTANCE}) ((${select(RD.memoryUsedBytes, x.sel.host)} / (${select(RD.memoryMaxBytes, x.sel.host)} > 0)) or (${select(RD.memoryUsedBytes, x.sel.host)} / ${select(RD.totalSystemMemoryBytes, x.sel.host)})) > ${x.threshold}`,
+  fire: (x) => [
+    { ...redisScenario(x, above(x.threshold), 1e9), note: 'against maxmemory' },
+    { ...redisScenario(x, above(x.threshold), 0), note: 'maxmemory 0: against the host memory' },
+  ],
+  quiet: (x) => redisScenario(x, x.threshold / 2, 0),
 };
-function redisScenario(x: RuleContext, used: number): Scenario {
+/** Redis using `used` of its limit: `maxmemory` bytes, or (0) the 4 GB host's memory. */
+function redisScenario(x: RuleContext, used: number, maxmemory: number): Scenario {
   const l = { ...REDIS, ...x.extra.host };
-  return { series: [s(RD.memoryUsedBytes, l, { value: used * 1e9 }), s(RD.memoryMaxBytes, l, { value: 1e9 })], labels: REDIS, value: used, activeFrom: 0, steadyAt: 0 };
+  const limit = maxmemory > 0 ? maxmemory : 4e9;
+  return {
+    series: [s(RD.memoryUsedBytes, l, { value: used * limit }), s(RD.memoryMaxBytes, l, { value: maxmemory }), s(RD.totalSystemMemoryBytes, l, { value: 4e9 })],
+    labels: REDIS,
+    value: used,
+    activeFrom: 0,
+    steadyAt: 0,
+  };
 }
 
 /**
@@ -857,6 +1056,7 @@ export const ALERT_SPECS: readonly AlertSpec[] = [
   hostCpu,
   hostMemory,
   hostDisk,
+  nodeDisk,
   hostDown,
   containerRestartBurst,
   containerCpu,
@@ -867,6 +1067,7 @@ export const ALERT_SPECS: readonly AlertSpec[] = [
   podNotReady,
   nodeNotReady,
   nodeDiskPressure,
+  deploymentReplicas,
   exporterDown('PostgreSQLDown', 'PostgreSQL', P.up, PG),
   exporterDown('RedisDown', 'Redis', RD.up, REDIS),
   rabbitDown,

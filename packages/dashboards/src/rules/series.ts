@@ -14,15 +14,27 @@ export function label(def: MetricDefinition, name: string): string {
 
 const base = (def: MetricDefinition) => def.name.replace(/_total$/, '');
 
-/** A recorded series: `level:metric:operations`. */
+/** A recorded series: `level:metric:operations` (the level names the main label; `env`/`namespace` ride along). */
 function recorded(level: readonly string[], metric: string, ops: string): Series {
-  return { name: `${level.join('_')}:${metric}:${ops}`, type: 'gauge' };
+  return { name: `${level.filter((l) => !(KEPT as readonly string[]).includes(l)).join('_')}:${metric}:${ops}`, type: 'gauge' };
 }
 
-const SVC = [LABELS.service] as const;
-const SVC_LE = [LABELS.service, LABELS.le] as const;
-const SVC_Q = [LABELS.service, LABELS.queue] as const;
-const SVC_Q_LE = [LABELS.service, LABELS.queue, LABELS.le] as const;
+/**
+ * Labels every recorded series keeps besides its own (`service`, `queue`, `le`): the contract's
+ * `env` constant label and the Kubernetes `namespace`, so that environments sharing one
+ * Prometheus are never summed together. Absent labels cost nothing.
+ */
+export const KEPT = [LABELS.env, 'namespace'] as const;
+
+/** The kept labels the test series of a scenario carry (from the equality selectors). */
+export function keptLabels(extra: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(extra).filter(([k]) => (KEPT as readonly string[]).includes(k)));
+}
+
+const SVC = [LABELS.service, ...KEPT] as const;
+const SVC_LE = [LABELS.service, ...KEPT, LABELS.le] as const;
+const SVC_Q = [LABELS.service, ...KEPT, LABELS.queue] as const;
+const SVC_Q_LE = [LABELS.service, ...KEPT, LABELS.queue, LABELS.le] as const;
 
 /** The rate window of the recorded rates and of the threshold alerts. */
 export const RATE_WINDOW = '5m';
@@ -41,6 +53,9 @@ export const RECORDED = {
   workerFailuresRate: { series: recorded(SVC_Q, `${base(WORKER_METRICS.tasksTotal)}_failures`, `rate${RATE_WINDOW}`), by: SVC_Q },
   workerDurationBucketRate: { series: recorded(SVC_Q_LE, `${WORKER_METRICS.taskDuration.name}_bucket`, `rate${RATE_WINDOW}`), by: SVC_Q_LE },
 } as const;
+
+/** The labels of the SLO ratios. */
+export const SLO_BY = SVC;
 
 /** `service:http_requests_errors:ratio_rate<w>`: share of 5xx responses over a window. */
 export function sloErrorRatio(window: SloWindow): Series {

@@ -3,13 +3,13 @@
  * page when 2 % of a 30-day budget burns in 1 h (14.4x, checked over 1h and 5m) or 5 % in 6 h
  * (6x, 6h and 30m); warn when 10 % burns in 1 d (3x, 1d and 2h) or in 3 d (1x, 3d and 6h). The
  * factors are derived from the SLO window, so a 28-day window gets its own. Ratios come from
- * recording rules, one per window.
+ * recording rules, one per window, the long ones summed from the recorded 5m rates.
  */
 import { HTTP_METRICS, LABELS } from '@obs/metrics-standard';
-import { bucket, countSeries, eq, rate, type Series, select, sumBy } from '../promql/index.js';
-import { type AlertSpec, type RuleContext, type Scenario, TEST_SERVICE, httpTraffic, serverErrors, testSeries } from './catalogue.js';
+import { bucket, eq, leMatcher, type Series, select, sumBy } from '../promql/index.js';
+import { type AlertSpec, type RuleContext, type Scenario, TEST_SERVICE, httpTraffic, testSeries } from './catalogue.js';
 import { durationSeconds, fixed, humanizePercentage } from './format.js';
-import { label, SLO_WINDOWS, type SloWindow, sloErrorRatio, sloSlowRatio } from './series.js';
+import { keptLabels, label, RECORDED, SLO_BY, SLO_WINDOWS, type SloWindow, sloErrorRatio, sloSlowRatio } from './series.js';
 
 /** Resolved SLO objectives. */
 export interface ResolvedSlo {
@@ -39,24 +39,32 @@ export function burnFactor(b: Burn, period: string): number {
   return Math.round(((b.budgetShare * durationSeconds(period)) / durationSeconds(b.long)) * 1e6) / 1e6;
 }
 
-/** Recording rules of the SLO ratios (every window, for each enabled SLO). */
-export function sloRecordingRules(slo: ResolvedSlo, x: RuleContext): Array<{ record: string; expr: string }> {
-  const S = LABELS.service;
+/** The short window the SLO ratios are recorded over; every longer window is built from it. */
+const SHORT: SloWindow = '5m';
+
+/**
+ * Recording rules of the SLO ratios (every window, for each enabled SLO). As Sloth and Pyrra do,
+ * only the short window reads the raw counters (through the api pack's recorded 5m rates); each
+ * longer window sums the recorded 5m rates over itself — `sum_over_time(bad[3d]) /
+ * sum_over_time(all[3d])`, weighted by traffic — instead of evaluating `rate(…[3d])` over raw
+ * samples at every evaluation.
+ */
+export function sloRecordingRules(slo: ResolvedSlo): Array<{ record: string; expr: string }> {
   const out: Array<{ record: string; expr: string }> = [];
+  const over = (series: string, w: SloWindow) => (w === SHORT ? series : sumBy(SLO_BY, `sum_over_time(${series}[${w}])`));
   if (slo.availability) {
-    for (const w of SLO_WINDOWS) {
-      const all = sumBy([S], rate(HTTP_METRICS.requestsTotal, x.sel.service, w));
-      const bad = sumBy([S], rate(HTTP_METRICS.requestsTotal, serverErrors(x), w));
-      out.push({ record: sloErrorRatio(w).name, expr: `(${bad} or ${all} * 0) / ${all}` });
-    }
+    const bad = select(RECORDED.http5xxRate.series);
+    const all = select(RECORDED.httpRequestsRate.series);
+    for (const w of SLO_WINDOWS) out.push({ record: sloErrorRatio(w).name, expr: `(${over(bad, w)} or ${over(all, w)} * 0) / ${over(all, w)}` });
   }
   if (slo.latency) {
-    const def = HTTP_METRICS.requestDuration;
-    const le = eq(label(def, LABELS.le), String(slo.latency.thresholdSeconds));
+    const buckets = RECORDED.httpDurationBucketRate.series;
+    const le = label(HTTP_METRICS.requestDuration, LABELS.le);
+    const fast = select(buckets, [leMatcher(le, slo.latency.thresholdSeconds)]);
+    const all = select(buckets, [eq(le, '+Inf')]);
     for (const w of SLO_WINDOWS) {
-      const fast = sumBy([S], rate(bucket(def), [...x.sel.service, le], w));
-      const all = sumBy([S], rate(countSeries(def), x.sel.service, w));
-      out.push({ record: sloSlowRatio(w).name, expr: `1 - ${fast} / ${all}` });
+      const sum = (series: string) => (w === SHORT ? sumBy(SLO_BY, series) : over(series, w));
+      out.push({ record: sloSlowRatio(w).name, expr: `1 - ${sum(fast)} / ${sum(all)}` });
     }
   }
   return out;
@@ -71,12 +79,14 @@ function burnExpr(ratio: (w: SloWindow) => Series, burns: readonly Burn[], budge
     .join(' or ');
 }
 
-function latencyTraffic(x: RuleContext, perMinute: number, slowShare: number, threshold: number) {
+/** Requests of which `slowShare` took longer than `threshold`; `le` written as Node (`"1"`) or Python and Prometheus 3 (`"1.0"`) write it. */
+function latencyTraffic(x: RuleContext, perMinute: number, slowShare: number, threshold: number, leStyle: 'node' | 'float') {
   const def = HTTP_METRICS.requestDuration;
   const l = { ...TEST_SERVICE, ...x.extra.service, method: 'GET', path: '/api/orders' };
+  const le = leStyle === 'float' && Number.isInteger(threshold) ? threshold.toFixed(1) : String(threshold);
   return [
-    testSeries(bucket(def), { ...l, le: String(threshold) }, { slope: perMinute * (1 - slowShare) }),
-    testSeries(countSeries(def), l, { slope: perMinute }),
+    testSeries(bucket(def), { ...l, le }, { slope: perMinute * (1 - slowShare) }),
+    testSeries(bucket(def), { ...l, le: '+Inf' }, { slope: perMinute }),
   ];
 }
 
@@ -103,12 +113,13 @@ export function sloAlertSpecs(slo: ResolvedSlo): AlertSpec[] {
       const minShare = Math.min(...factors) * budget;
       // Fire: just above the lowest burn of the alert (half way to 100 %, at most twice it).
       const fireShare = Math.min((1 + minShare) / 2, minShare * 2);
-      const scenario = (x: RuleContext, share: number): Scenario => ({
-        series: k.kind === 'Availability' ? httpTraffic(x, 600, share) : latencyTraffic(x, 600, share, k.threshold),
-        labels: { service: TEST_SERVICE.service },
+      const scenario = (x: RuleContext, share: number, leStyle: 'node' | 'float' = 'node'): Scenario => ({
+        series: k.kind === 'Availability' ? httpTraffic(x, 600, share) : latencyTraffic(x, 600, share, k.threshold, leStyle),
+        labels: { service: TEST_SERVICE.service, ...keptLabels(x.extra.service) },
         value: share,
         activeFrom: 60,
         steadyAt: 60,
+        ...(leStyle === 'float' && { note: 'le="1.0" as Python and Prometheus 3 write it' }),
       });
       specs.push({
         name: `SLO${k.kind}BurnRate${severity === 'critical' ? 'Critical' : 'Warning'}`,
@@ -119,7 +130,7 @@ export function sloAlertSpecs(slo: ResolvedSlo): AlertSpec[] {
         summary: `{{ $labels.service }} is burning its ${k.kind.toLowerCase()} error budget ${severity === 'critical' ? 'fast' : 'steadily'}`,
         description: `{{ $value | humanizePercentage }} of {{ $labels.service }}'s ${k.what}; the objective ${humanizePercentage(k.objective)} over ${slo.window} allows ${humanizePercentage(budget)}: burn rate over ${factors.map((f) => `${f}x`).join(' / ')} (windows ${burns.map((b) => `${b.long}&${b.short}`).join(', ')}).`,
         expr: () => burnExpr(k.ratio, burns, budget, slo.window),
-        fire: (x) => [scenario(x, fireShare)],
+        fire: (x) => (k.kind === 'Latency' ? [scenario(x, fireShare), scenario(x, fireShare, 'float')] : [scenario(x, fireShare)]),
         quiet: (x) => scenario(x, minShare / 2),
       });
     }

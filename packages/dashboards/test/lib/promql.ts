@@ -9,6 +9,8 @@ import type { SyntaxNode } from '@lezer/common';
 
 /** What `$__rate_interval` becomes before parsing (a value no generated query uses by itself). */
 export const RATE_INTERVAL_STAND_IN = '1234s';
+/** What `$__range` becomes (a 6-hour dashboard range). */
+const RANGE_STAND_IN = '6h';
 
 /**
  * Substitutes Grafana's variables as Grafana does before sending a query: `$__rate_interval` and
@@ -19,7 +21,7 @@ export function substituteGrafana(expr: string): string {
     .replaceAll('$__rate_interval', RATE_INTERVAL_STAND_IN)
     .replaceAll('$__interval', '30s')
     .replaceAll('$__range_s', '21600')
-    .replaceAll('$__range', '6h')
+    .replaceAll('$__range', RANGE_STAND_IN)
     .replace(/\$\{(\w+)(:\w+)?\}|\$(\w+)/g, 'value');
 }
 
@@ -94,7 +96,9 @@ export function lintExpression(
     if (opts.requireRateInterval && (fn === 'rate' || fn === 'increase')) {
       const matrix = s.node.parent!;
       const window = parsed.expr.slice(s.node.to, matrix.to);
-      if (window !== `[${RATE_INTERVAL_STAND_IN}]`) problems.push(`${fn}(${s.name}${window}) does not use $__rate_interval`);
+      // A total over the dashboard's time range (an instant stat) is `increase(…[$__range])`.
+      const rangeTotal = fn === 'increase' && window === `[${RANGE_STAND_IN}]`;
+      if (window !== `[${RATE_INTERVAL_STAND_IN}]` && !rangeTotal) problems.push(`${fn}(${s.name}${window}) does not use $__rate_interval`);
     }
   }
   return problems;

@@ -26,6 +26,14 @@ export const REDIS_EXPORTER_METRICS = {
     labels: [],
     group: 'redis_exporter',
   },
+  totalSystemMemoryBytes: {
+    name: 'redis_total_system_memory_bytes',
+    type: 'gauge',
+    help: 'total_system_memory metric (INFO memory); exported only with --include-system-metrics',
+    unit: 'bytes',
+    labels: [],
+    group: 'redis_exporter',
+  },
   connectedClients: {
     name: 'redis_connected_clients',
     type: 'gauge',
