@@ -25,7 +25,7 @@ export { grafanaDashboardProviderFile, grafanaDatasourceFile } from './grafana-p
 export { dashboardConfigMaps } from './kubernetes/dashboards.js';
 export { CONTRACT_SELECTOR_LABEL, serviceMonitorManifests } from './kubernetes/servicemonitor.js';
 export { DATASOURCE_REF, DATASOURCE_VARIABLE, grafanaUnit } from './panels/index.js';
-export { prometheusConfigFile } from './prometheus-config/index.js';
+export { type DatastoreTargets, datastoreScrapeJobs, prometheusConfigFile, type ScrapeJob } from './prometheus-config/index.js';
 export * as promql from './promql/index.js';
 export { type CliIo, EXIT, runCli } from './run-cli.js';
 export {
