@@ -88,10 +88,12 @@ export const TOOLS = {
     brew: 'rabbitmq',
     what: 'the RabbitMQ 3.10 broker',
   },
+  // Erlang's port mapper, installed with RabbitMQ: the tests start their own on a free port.
+  epmd: { pkg: 'erlang-base', install: 'apt', bin: 'usr/bin/epmd', names: ['epmd'], dirs: ['/usr/bin'], brew: 'erlang', what: "Erlang's port mapper daemon" },
 };
 
 /** The servers and exporters of the datastores suite (e2e/datastores.test.ts). */
-const DATASTORES = ['postgres', 'initdb', 'postgres-exporter', 'redis-exporter', 'rabbitmq-server'];
+const DATASTORES = ['postgres', 'initdb', 'postgres-exporter', 'redis-exporter', 'rabbitmq-server', 'epmd'];
 
 /** The tools each entry point runs; `ensure` takes a suite name or tool names. */
 export const SUITES = {

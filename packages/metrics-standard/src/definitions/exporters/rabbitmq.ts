@@ -20,7 +20,12 @@ export const RABBITMQ_ENDPOINTS = {
   aggregatedOnly: ['rabbitmq_alarms_memory_used_watermark', 'rabbitmq_alarms_free_disk_space_watermark', 'rabbitmq_alarms_file_descriptor_limit'],
 } as const;
 
-/** RabbitMQ's built-in `rabbitmq_prometheus` plugin (3.8+, port 15692), labels as `/metrics/per-object` emits them. */
+/**
+ * RabbitMQ's built-in `rabbitmq_prometheus` plugin (3.8+, port 15692), labels as `/metrics/per-object`
+ * emits them. The `rabbitmq_channel_messages_*` counters there exist per open channel and per
+ * exchange (published) or queue (delivered, acked) it used: a rate over them covers the channels
+ * open at the time; `sum by (instance)` is the node's throughput.
+ */
 export const RABBITMQ_METRICS = {
   identityInfo: {
     name: 'rabbitmq_identity_info',
@@ -99,7 +104,7 @@ export const RABBITMQ_METRICS = {
     type: 'counter',
     help: 'Total number of messages published into an exchange on a channel',
     unit: 'messages',
-    labels: ['channel'],
+    labels: ['channel', 'vhost', 'exchange'],
     group: 'rabbitmq',
   },
   channelMessagesDeliveredTotal: {
@@ -107,7 +112,7 @@ export const RABBITMQ_METRICS = {
     type: 'counter',
     help: 'Total number of messages delivered to consumers in automatic acknowledgement mode',
     unit: 'messages',
-    labels: ['channel'],
+    labels: ['channel', 'vhost', 'queue'],
     group: 'rabbitmq',
   },
   channelMessagesDeliveredAckTotal: {
@@ -115,7 +120,7 @@ export const RABBITMQ_METRICS = {
     type: 'counter',
     help: 'Total number of messages delivered to consumers in manual acknowledgement mode',
     unit: 'messages',
-    labels: ['channel'],
+    labels: ['channel', 'vhost', 'queue'],
     group: 'rabbitmq',
   },
   channelMessagesAckedTotal: {
@@ -123,7 +128,7 @@ export const RABBITMQ_METRICS = {
     type: 'counter',
     help: 'Total number of messages acknowledged by consumers',
     unit: 'messages',
-    labels: ['channel'],
+    labels: ['channel', 'vhost', 'queue'],
     group: 'rabbitmq',
   },
   processResidentMemoryBytes: {
