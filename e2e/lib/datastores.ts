@@ -117,6 +117,14 @@ async function startPostgres(dir: string, log: (line: string) => void, tail: () 
   const ids = unprivileged();
   if (ids.uid !== undefined) chownSync(home, ids.uid, ids.gid!);
   const data = join(home, 'data');
+  if (ids.uid !== undefined) {
+    // A cache below a folder only root may enter (/root/…) cannot be run by the server's user.
+    try {
+      await run(tool('postgres'), ['--version'], ids);
+    } catch (err) {
+      throw new Error(`PostgreSQL refuses to run as root, and uid ${ids.uid} cannot run ${tool('postgres')} (${(err as Error).message.split('\n')[0]}): let that user read the tools cache (OBS_TOOLS_CACHE) or run the suite as a non-root user.`);
+    }
+  }
   await run(tool('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...ids, cwd: home });
   const url = `postgresql://postgres@${HOST}:${port}/postgres`;
   const args = ['-D', data, '-p', String(port), '-k', home, '-c', `listen_addresses=${HOST}`, '-c', `max_connections=${maxConnections}`, '-c', 'fsync=off'];

@@ -1,7 +1,7 @@
 import { type Obs, ObsError, rejectUnknownKeys } from '@obs/metrics-standard';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import type { TaskRun } from '../task-run.js';
-import { createWorkerMetrics, type WorkerMetrics } from '../worker-metrics.js';
+import { asWorkerMetrics, type WorkerMetrics } from '../worker-metrics.js';
 
 /** Options of {@link instrumentAmqpChannel}. */
 export interface AmqpChannelOptions {
@@ -21,11 +21,6 @@ export interface AmqpQueuesOptions {
 
 /** Where the queue-depth checks get a connection: one the caller owns, or a function that opens one (reconnects after a broker restart). */
 export type AmqpConnectionSource = ChannelModel | (() => Promise<ChannelModel>);
-
-function target(t: WorkerMetrics | Obs): WorkerMetrics {
-  if (t !== null && typeof t === 'object' && 'obs' in t && typeof (t as WorkerMetrics).begin === 'function') return t as WorkerMetrics;
-  return createWorkerMetrics(t as Obs);
-}
 
 type Consume = Channel['consume'];
 type Ack = Channel['ack'];
@@ -56,7 +51,7 @@ type Reject = Channel['reject'];
  * await channel.consume('emails', async (msg) => { await send(msg); channel.ack(msg); });
  */
 export function instrumentAmqpChannel(metrics: WorkerMetrics | Obs, channel: Channel, options: AmqpChannelOptions = {}): () => void {
-  const wm = target(metrics);
+  const wm = asWorkerMetrics(metrics);
   if (channel === null || typeof channel !== 'object' || typeof channel.consume !== 'function' || typeof channel.ack !== 'function') {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'channel', channel, 'expected an amqplib Channel (connection.createChannel())');
   }
@@ -218,7 +213,7 @@ export function instrumentAmqpQueues(
   queues: readonly string[],
   options: AmqpQueuesOptions = {},
 ): () => void {
-  const wm = target(metrics);
+  const wm = asWorkerMetrics(metrics);
   const isModel = connection !== null && typeof connection === 'object' && typeof (connection as ChannelModel).createChannel === 'function';
   if (!isModel && typeof connection !== 'function') {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'connection', connection, 'expected an amqplib connection (await amqp.connect(url)) or a function returning one');
