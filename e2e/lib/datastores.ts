@@ -4,16 +4,16 @@
 // generated config, and the webhook sink. Each server can be stopped and started again on the
 // same port and data (the exporters keep running). Every process is stopped by PID.
 import { execFile, execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { datastoreScrapeJobs, generate, type ResolvedConfig, resolveConfig, writeOutput } from '@obs/dashboards';
+import { datastoreScrapeJobs, type ResolvedConfig, } from '@obs/dashboards';
 import pg from 'pg';
 import { tool } from '../../scripts/lib/tools.mjs';
 import { datastoresE2eConfig } from '../datastores.e2e.config.js';
-import { PrometheusApi } from './prometheus-api.js';
+import type { PrometheusApi } from './prometheus-api.js';
 import { freePort, type Proc, startProcess, startRedis } from './procs.js';
+import { createRunDir, generateAndStartAlertmanager, startPrometheus } from './run-dir.js';
 import { type Sink, startSink } from './sink.js';
 
 const run = promisify(execFile);
@@ -63,7 +63,7 @@ export interface DatastoreStack {
   postgresExporter: Exporter;
   redisExporter: Exporter;
   prometheus: { url: string; instance: string; proc: Proc; api: PrometheusApi };
-  alertmanager: { url: string; proc: Proc };
+  alertmanager: { url: string; instance: string; proc: Proc };
   config: ResolvedConfig;
   generated: Map<string, string>;
   /** Adds a scrape target to the `obs-services` job (the adapter's example) and reloads Prometheus. */
@@ -219,43 +219,17 @@ async function startRabbitMQ(dir: string, log: (line: string) => void, tail: () 
  * try { await stack.prometheus.api.targets(); } finally { await stack.stop(); }
  */
 export async function startDatastoreStack(): Promise<DatastoreStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'obs-e2e-datastores-'));
+  const runDir = createRunDir('obs-e2e-datastores-');
+  const { dir, logTo, logTail, track, procs, release } = runDir;
   // PostgreSQL runs unprivileged below this folder.
   chmodSync(dir, 0o755);
-  const logs = join(dir, 'logs');
-  mkdirSync(logs);
-  const logTo = (name: string) => (line: string) => {
-    try {
-      appendFileSync(join(logs, `${name}.log`), `${line}\n`);
-    } catch {}
-  };
-  const logTail = (name: string, lines = 30) => {
-    try {
-      return readFileSync(join(logs, `${name}.log`), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no output)';
-    }
-  };
-  const procs = new Set<Proc>();
-  const track = (p: Proc) => {
-    procs.add(p);
-    return p;
-  };
-  const killAll = () => {
-    for (const p of procs) {
-      try {
-        process.kill(-p.pid, 'SIGKILL');
-      } catch {}
-    }
-  };
-  process.once('exit', killAll);
   let sink: Sink | undefined;
   const stop = async () => {
     // The broker first: it may still talk to epmd while it stops.
     const rest = [...procs];
     await Promise.all(rest.filter((p) => p.pid !== epmdPid).map((p) => p.stop('SIGTERM', 30_000)));
     await Promise.all(rest.map((p) => p.stop('SIGTERM', 5000)));
-    process.removeListener('exit', killAll);
+    release();
     await sink?.close();
     if (!process.env.OBS_E2E_KEEP) rmSync(dir, { recursive: true, force: true });
   };
@@ -299,24 +273,8 @@ export async function startDatastoreStack(): Promise<DatastoreStack> {
       proc: track(startProcess(tool('redis-exporter'), ['-redis.addr', redis.url, '-web.listen-address', `${HOST}:${rdxPort}`], { log: logTo('redis-exporter') })),
     };
 
-    const slackUrlFile = join(dir, 'slack-api-url');
-    writeFileSync(slackUrlFile, sink.slackUrl);
-    const config = resolveConfig(datastoresE2eConfig({ webhookUrl: sink.webhookUrl, slackUrlFile }));
-    const generated = generate(config);
-    const gen = join(dir, 'generated');
-    await writeOutput(gen, generated);
-
-    const amUrl = `http://${HOST}:${amPort}`;
-    const alertmanager = {
-      url: amUrl,
-      proc: track(
-        startProcess(
-          tool('alertmanager'),
-          [`--config.file=${join(gen, 'alertmanager/alertmanager.yml')}`, `--storage.path=${join(dir, 'alertmanager')}`, `--web.listen-address=${HOST}:${amPort}`, '--cluster.listen-address=', `--web.external-url=${amUrl}/`],
-          { log: logTo('alertmanager') },
-        ),
-      ),
-    };
+    const { config, generated, gen, alertmanager } = await generateAndStartAlertmanager(runDir, sink, datastoresE2eConfig, amPort!);
+    const amUrl = alertmanager.url;
 
     const promUrl = `http://${HOST}:${promPort}`;
     const services: string[] = [];
@@ -340,18 +298,7 @@ export async function startDatastoreStack(): Promise<DatastoreStack> {
         ),
       );
     writePromConfig();
-    const prometheus = {
-      url: promUrl,
-      instance: `${HOST}:${promPort}`,
-      api: new PrometheusApi(promUrl),
-      proc: track(
-        startProcess(
-          tool('prometheus'),
-          [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'prometheus')}`, `--web.listen-address=${HOST}:${promPort}`, `--web.external-url=${promUrl}/`, '--web.enable-lifecycle'],
-          { log: logTo('prometheus') },
-        ),
-      ),
-    };
+    const prometheus = startPrometheus(runDir, promPort!, ['--web.enable-lifecycle']);
     await Promise.all([
       waitUntil('postgres-exporter', () => httpOk(`http://${postgresExporter.instance}/metrics`), () => logTail('postgres-exporter')),
       waitUntil('redis-exporter', () => httpOk(`http://${redisExporter.instance}/metrics`), () => logTail('redis-exporter')),
