@@ -11,6 +11,7 @@ export const obsAliases = {
   // Subpaths first: an alias key also matches as a prefix.
   '@obs/metrics-standard/tracing': fileURLToPath(new URL('./packages/metrics-standard/src/tracing/index.ts', import.meta.url)),
   '@obs/worker/bullmq': fileURLToPath(new URL('./packages/worker/src/bullmq.ts', import.meta.url)),
+  '@obs/worker/amqplib': fileURLToPath(new URL('./packages/worker/src/amqplib.ts', import.meta.url)),
   '@obs/metrics-standard': src('metrics-standard'),
   '@obs/express': src('express'),
   '@obs/fastify': src('fastify'),

@@ -4,16 +4,16 @@
 // webhook sink. Every process runs in its own process group and is stopped by PID; each one's
 // output goes to <tmp>/logs/<name>.log, whose tail is shown when it fails to start.
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generate, type ResolvedConfig, resolveConfig, writeOutput } from '@obs/dashboards';
+import type { ResolvedConfig } from '@obs/dashboards';
 import { e2eConfig } from '../obs-dashboards.e2e.config.js';
 import { type Cgroup, createCgroup } from './cgroup.js';
-import { PrometheusApi } from './prometheus-api.js';
+import type { PrometheusApi } from './prometheus-api.js';
 import { freePort, type Proc, type Redis, startProcess, startRedis } from './procs.js';
 import { tool } from '../../scripts/lib/tools.mjs';
+import { createRunDir, generateAndStartAlertmanager, startPrometheus } from './run-dir.js';
 import { type Sink, startSink } from './sink.js';
 
 const run = promisify(execFile);
@@ -109,41 +109,13 @@ async function waitOk(name: string, url: string, proc: Proc, tail: (name: string
  */
 export async function startStack(root: string): Promise<Stack> {
   const startedAt = Date.now();
-  const dir = mkdtempSync(join(tmpdir(), 'obs-e2e-'));
-  const logs = join(dir, 'logs');
-  mkdirSync(logs);
-  // A process may still print while the stack is torn down and the folder removed: drop those lines.
-  const logTo = (name: string) => (line: string) => {
-    try {
-      appendFileSync(join(logs, `${name}.log`), `${line}\n`);
-    } catch {}
-  };
-  const logTail = (name: string, lines = 30) => {
-    try {
-      return readFileSync(join(logs, `${name}.log`), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no output)';
-    }
-  };
-  const procs = new Set<Proc>();
-  const track = (p: Proc) => {
-    procs.add(p);
-    return p;
-  };
-  // If the test process dies without running afterAll, the children (own process groups) go too.
-  const killAll = () => {
-    for (const p of procs) {
-      try {
-        process.kill(-p.pid, 'SIGKILL');
-      } catch {}
-    }
-  };
-  process.once('exit', killAll);
+  const runDir = createRunDir('obs-e2e-');
+  const { dir, logTo, logTail, track, procs, release } = runDir;
   let sink: Sink | undefined;
   let cgroup: Cgroup | string = 'not created';
   const stop = async () => {
     await Promise.all([...procs].map((p) => p.stop('SIGTERM', 5000)));
-    process.removeListener('exit', killAll);
+    release();
     await sink?.close();
     if (typeof cgroup !== 'string') cgroup.remove();
     if (!process.env.OBS_E2E_KEEP) rmSync(dir, { recursive: true, force: true });
@@ -186,31 +158,8 @@ export async function startStack(root: string): Promise<Stack> {
     };
 
     // Generate every artifact for this run's config, as a user would with `obs-dashboards generate`.
-    const slackUrlFile = join(dir, 'slack-api-url');
-    writeFileSync(slackUrlFile, sink.slackUrl);
-    const config = resolveConfig(e2eConfig({ webhookUrl: sink.webhookUrl, slackUrlFile }));
-    const generated = generate(config);
-    const gen = join(dir, 'generated');
-    await writeOutput(gen, generated);
-
-    const amUrl = `http://${HOST}:${amPort}`;
-    const alertmanager = {
-      url: amUrl,
-      instance: `${HOST}:${amPort}`,
-      proc: track(
-        startProcess(
-          tool('alertmanager'),
-          [
-            `--config.file=${join(gen, 'alertmanager/alertmanager.yml')}`,
-            `--storage.path=${join(dir, 'alertmanager')}`,
-            `--web.listen-address=${HOST}:${amPort}`,
-            '--cluster.listen-address=',
-            `--web.external-url=${amUrl}/`,
-          ],
-          { log: logTo('alertmanager') },
-        ),
-      ),
-    };
+    const { config, generated, gen, alertmanager } = await generateAndStartAlertmanager(runDir, sink, e2eConfig, amPort!);
+    const amUrl = alertmanager.url;
 
     const promUrl = `http://${HOST}:${promPort}`;
     const targets = [fastify.instance, express.instance, worker.instance, nodeExporter.instance, `${HOST}:${promPort}`, alertmanager.instance];
@@ -235,23 +184,7 @@ export async function startStack(root: string): Promise<Stack> {
       ],
     };
     writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(promConfig, null, 2));
-    const prometheus = {
-      url: promUrl,
-      instance: `${HOST}:${promPort}`,
-      api: new PrometheusApi(promUrl),
-      proc: track(
-        startProcess(
-          tool('prometheus'),
-          [
-            `--config.file=${join(dir, 'prometheus.yml')}`,
-            `--storage.tsdb.path=${join(dir, 'prometheus')}`,
-            `--web.listen-address=${HOST}:${promPort}`,
-            `--web.external-url=${promUrl}/`,
-          ],
-          { log: logTo('prometheus') },
-        ),
-      ),
-    };
+    const prometheus = startPrometheus(runDir, promPort!);
 
     await Promise.all([
       waitOk('fastify-api', `${fastify.url}/healthz`, fastify.proc, logTail),

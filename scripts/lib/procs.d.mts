@@ -23,8 +23,8 @@ export interface Redis extends Proc {
 
 /** A free TCP port on 127.0.0.1 (the kernel's pick). */
 export function freePort(): Promise<number>;
-/** Start a command in its own process group; output goes to `log` line by line. */
-export function startProcess(cmd: string, args: string[], options?: { env?: Record<string, string>; cwd?: string; log?: (line: string) => void }): Proc;
+/** Start a command in its own process group (as `uid`/`gid` when given); output goes to `log` line by line. */
+export function startProcess(cmd: string, args: string[], options?: { env?: Record<string, string>; cwd?: string; log?: (line: string) => void; uid?: number; gid?: number }): Proc;
 /** Poll `url` until it answers (any HTTP status) or `timeoutMs` passes. */
 export function waitForHttp(url: string, options?: { timeoutMs?: number; headers?: Record<string, string> }): Promise<Response>;
 /** Start `redis-server` on a loopback port (`port`, or a free one) with no persistence. */

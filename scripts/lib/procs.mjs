@@ -19,9 +19,11 @@ export async function freePort() {
  * Start a command in its own process group; output goes to `log` (a function) line by line.
  * Returns { child, pid, stop() } where stop() kills the whole group and waits for exit.
  */
-export function startProcess(cmd, args, { env = {}, cwd, log = () => {} } = {}) {
+export function startProcess(cmd, args, { env = {}, cwd, log = () => {}, uid, gid } = {}) {
   const child = spawn(cmd, args, {
     cwd,
+    ...(uid === undefined ? {} : { uid }),
+    ...(gid === undefined ? {} : { gid }),
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -50,14 +50,62 @@ export const TOOLS = {
   },
   'redis-server': { pkg: 'redis-server', extra: ['redis-tools'], bin: 'usr/bin/redis-server', names: ['redis-server'], brew: 'redis', what: 'the Redis server' },
   'redis-cli': { pkg: 'redis-tools', bin: 'usr/bin/redis-cli', names: ['redis-cli'], brew: 'redis', what: 'the Redis client' },
+  'postgres-exporter': {
+    pkg: 'prometheus-postgres-exporter',
+    bin: 'usr/bin/prometheus-postgres-exporter',
+    names: ['prometheus-postgres-exporter', 'postgres_exporter'],
+    brew: 'postgres_exporter',
+    what: "the Prometheus community's PostgreSQL exporter",
+  },
+  'redis-exporter': {
+    pkg: 'prometheus-redis-exporter',
+    bin: 'usr/bin/prometheus-redis-exporter',
+    names: ['prometheus-redis-exporter', 'redis_exporter'],
+    brew: 'redis_exporter',
+    what: "oliver006's Redis exporter",
+  },
+  // PostgreSQL finds its share/ and lib/ relative to the binary, so the extracted tree runs as is.
+  postgres: {
+    pkg: 'postgresql-15',
+    bin: 'usr/lib/postgresql/15/bin/postgres',
+    names: ['postgres'],
+    dirs: ['/usr/lib/postgresql/15/bin'],
+    brew: 'postgresql@15',
+    what: 'the PostgreSQL 15 server',
+  },
+  initdb: {
+    pkg: 'postgresql-15',
+    bin: 'usr/lib/postgresql/15/bin/initdb',
+    names: ['initdb'],
+    dirs: ['/usr/lib/postgresql/15/bin'],
+    brew: 'postgresql@15',
+    what: "PostgreSQL 15's cluster initialiser",
+  },
+  // An Erlang release with absolute paths baked into its scripts: installed with apt-get (root).
+  // rabbitmqctl and rabbitmq-plugins are found beside rabbitmq-server.
+  'rabbitmq-server': {
+    pkg: 'rabbitmq-server',
+    install: 'apt',
+    bin: 'usr/sbin/rabbitmq-server',
+    names: ['rabbitmq-server'],
+    dirs: ['/usr/lib/rabbitmq/bin'],
+    brew: 'rabbitmq',
+    what: 'the RabbitMQ 3.10 broker',
+  },
+  // Erlang's port mapper, installed with RabbitMQ: the tests start their own on a free port.
+  epmd: { pkg: 'erlang-base', install: 'apt', bin: 'usr/bin/epmd', names: ['epmd'], dirs: ['/usr/bin'], brew: 'erlang', what: "Erlang's port mapper daemon" },
 };
+
+/** The servers and exporters of the datastores suite (e2e/datastores.test.ts). */
+const DATASTORES = ['postgres', 'initdb', 'postgres-exporter', 'redis-exporter', 'rabbitmq-server', 'epmd'];
 
 /** The tools each entry point runs; `ensure` takes a suite name or tool names. */
 export const SUITES = {
   test: ['promtool', 'amtool', 'redis-server'],
-  e2e: ['promtool', 'amtool', 'prometheus', 'alertmanager', 'node-exporter', 'redis-server'],
+  e2e: ['promtool', 'amtool', 'prometheus', 'alertmanager', 'node-exporter', 'redis-server', ...DATASTORES],
   demo: ['redis-server'],
   bench: [],
+  datastores: ['prometheus', 'alertmanager', 'redis-server', 'redis-cli', ...DATASTORES],
 };
 
 /** An override, PATH or fetch problem; `message` is the whole, user-facing explanation. */
@@ -124,7 +172,10 @@ export function locateTool(name, env = process.env) {
     return { path: file, source: 'override' };
   }
   if (env.OBS_TOOLS_IGNORE_PATH !== '1' || s.install === 'apt') {
-    const found = onPath(s.names, env) ?? onPath(s.names, { PATH: (s.dirs ?? []).join(delimiter) });
+    // An apt-installed server's own folder comes first: Debian's PATH entries for RabbitMQ are
+    // wrappers that switch to the service user and log under /var/log.
+    const inDirs = () => onPath(s.names, { PATH: (s.dirs ?? []).join(delimiter) });
+    const found = s.install === 'apt' ? (inDirs() ?? onPath(s.names, env)) : (onPath(s.names, env) ?? inDirs());
     if (found) return { path: found, source: 'path' };
   }
   const cached = join(cacheDir(env), 'bin', name);

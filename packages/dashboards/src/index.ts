@@ -38,7 +38,7 @@ export {
   type WriteResult,
   writeOutput,
 } from './output.js';
-export { prometheusConfigFile } from './prometheus-config/index.js';
+export { type DatastoreTargets, datastoreScrapeJobs, prometheusConfigFile, type ScrapeJob } from './prometheus-config/index.js';
 export * as promql from './promql/index.js';
 export { type CliIo, EXIT, runCli } from './run-cli.js';
 export {

@@ -306,3 +306,9 @@ export function createWorkerMetrics(obsOrOptions: Obs | ObsOptions, options?: Wo
   instances.set(obs, wm);
   return wm;
 }
+
+/** A WorkerMetrics as is, or the one of an Obs (`createWorkerMetrics(obs)`): what the adapters accept. @internal */
+export function asWorkerMetrics(t: WorkerMetrics | Obs): WorkerMetrics {
+  if (t !== null && typeof t === 'object' && 'obs' in t && typeof (t as WorkerMetrics).begin === 'function') return t as WorkerMetrics;
+  return createWorkerMetrics(t as Obs);
+}

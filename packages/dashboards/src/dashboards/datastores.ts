@@ -33,6 +33,7 @@ export function datastoresDashboard(cfg: ResolvedConfig): Dashboard {
   const rm = withExtra([re('instance', '$redis')], extra);
   const qm = withExtra([re('instance', '$rabbitmq')], extra);
   const i = ['instance'];
+  const vq = ['vhost', 'queue'];
   const upStat = (title: string, what: string, expr: string) =>
     stat({ title, description: `1 (up) when ${what} answers its exporter, 0 (down) when not.`, unit: 'bool_on_off', w: 8, h: 4, thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }], queries: [{ expr, legend: '{{instance}}', instant: true }] });
   return buildDashboard({
@@ -147,22 +148,22 @@ export function datastoresDashboard(cfg: ResolvedConfig): Dashboard {
           }),
           timeseries({
             title: 'RabbitMQ messages',
-            description: 'Messages ready and unacknowledged, per queue.',
+            description: 'Messages ready and unacknowledged, per queue (vhost/queue: same-named queues in two vhosts stay apart). Needs the per-object endpoint (/metrics/per-object) the generated scrape job reads.',
             unit: 'short',
             w: 8,
             queries: [
-              { expr: sumBy(['queue'], select(rmq.queueMessagesReady, qm)), legend: '{{queue}} ready' },
-              { expr: sumBy(['queue'], select(rmq.queueMessagesUnacked, qm)), legend: '{{queue}} unacked' },
+              { expr: sumBy(vq, select(rmq.queueMessagesReady, qm)), legend: '{{vhost}}/{{queue}} ready' },
+              { expr: sumBy(vq, select(rmq.queueMessagesUnacked, qm)), legend: '{{vhost}}/{{queue}} unacked' },
             ],
           }),
           timeseries({
             title: 'RabbitMQ throughput',
-            description: 'Messages published, delivered and acknowledged per second, per node.',
+            description: 'Messages published, delivered (to auto-ack and manual-ack consumers) and acknowledged per second, per node.',
             unit: 'suffix: messages/s',
             w: 24,
             queries: [
               { expr: sumBy(i, rate(rmq.channelMessagesPublishedTotal, qm)), legend: '{{instance}} published' },
-              { expr: sumBy(i, rate(rmq.channelMessagesDeliveredTotal, qm)), legend: '{{instance}} delivered' },
+              { expr: `${sumBy(i, rate(rmq.channelMessagesDeliveredTotal, qm))} + ${sumBy(i, rate(rmq.channelMessagesDeliveredAckTotal, qm))}`, legend: '{{instance}} delivered' },
               { expr: sumBy(i, rate(rmq.channelMessagesAckedTotal, qm)), legend: '{{instance}} acked' },
             ],
           }),

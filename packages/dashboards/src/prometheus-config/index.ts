@@ -3,14 +3,61 @@
  * scrape jobs for @obs services (static and file-based discovery) and the exporters the
  * dashboards read.
  */
+import { LABELS, RABBITMQ_ENDPOINTS } from '@obs/metrics-standard';
 import type { ResolvedConfig } from '../config.js';
-import { LABELS } from '@obs/metrics-standard';
 import { HOST } from '../rules/catalogue.js';
 import { toYaml } from '../yaml.js';
 
 const SERVICE = LABELS.service;
 /** The `host` label of the example machine, on its services and its node_exporter. */
 const EXAMPLE_HOST = 'app-host-1';
+/** Scrape targets (`host:port`) of the exporters the Datastores dashboard and pack read. */
+export interface DatastoreTargets {
+  /** postgres_exporter targets (default port 9187). */
+  postgres?: readonly string[];
+  /** redis_exporter targets (default port 9121). */
+  redis?: readonly string[];
+  /** RabbitMQ nodes' Prometheus plugin (default port 15692). */
+  rabbitmq?: readonly string[];
+}
+
+/** One Prometheus scrape job (the subset the generated configs use). */
+export interface ScrapeJob {
+  job_name: string;
+  metrics_path?: string;
+  static_configs: { targets: string[] }[];
+  metric_relabel_configs?: { source_labels: string[]; regex: string; action: 'keep' | 'drop' }[];
+}
+
+/**
+ * The scrape jobs the Datastores dashboard and alert pack need: `postgres` and `redis` (the
+ * exporters), `rabbitmq` on the plugin's per-object endpoint (queue series labelled `vhost` and
+ * `queue`, channel series `channel`), and `rabbitmq-alarms` on the aggregated endpoint keeping
+ * only the `rabbitmq_alarms_*` gauges (absent from the per-object endpoint in 3.10; nothing else
+ * is kept, so no series is counted twice). Rules join on `job` and `instance`: keep each target's
+ * `instance` the same in both RabbitMQ jobs. Jobs without targets are left out.
+ *
+ * @example
+ * datastoreScrapeJobs({ postgres: ['pg-exporter:9187'], rabbitmq: ['rabbitmq:15692'] })
+ */
+export function datastoreScrapeJobs(targets: DatastoreTargets): ScrapeJob[] {
+  const jobs: ScrapeJob[] = [];
+  const add = (job: Omit<ScrapeJob, 'static_configs'>, list: readonly string[] | undefined) => {
+    if (list && list.length > 0) jobs.push({ ...job, static_configs: [{ targets: [...list] }] });
+  };
+  add({ job_name: 'postgres' }, targets.postgres);
+  add({ job_name: 'redis' }, targets.redis);
+  add({ job_name: 'rabbitmq', metrics_path: RABBITMQ_ENDPOINTS.perObject }, targets.rabbitmq);
+  add(
+    {
+      job_name: 'rabbitmq-alarms',
+      metrics_path: RABBITMQ_ENDPOINTS.aggregated,
+      metric_relabel_configs: [{ source_labels: ['__name__'], regex: RABBITMQ_ENDPOINTS.aggregatedOnly.join('|'), action: 'keep' }],
+    },
+    targets.rabbitmq,
+  );
+  return jobs;
+}
 
 /**
  * The example Prometheus configuration.
@@ -45,9 +92,7 @@ export function prometheusConfigFile(cfg: ResolvedConfig): string {
         },
         job('node', 'node-exporter:9100', { [HOST]: EXAMPLE_HOST }),
         job('cadvisor', 'cadvisor:8080'),
-        job('postgres', 'postgres-exporter:9187'),
-        job('redis', 'redis-exporter:9121'),
-        job('rabbitmq', 'rabbitmq:15692'),
+        ...datastoreScrapeJobs({ postgres: ['postgres-exporter:9187'], redis: ['redis-exporter:9121'], rabbitmq: ['rabbitmq:15692'] }),
       ],
     },
     [
@@ -71,6 +116,8 @@ export function prometheusConfigFile(cfg: ResolvedConfig): string {
         'The same, discovered from files: adding a service is adding a target, with its `service` label, to\n targets/*.json, e.g. [{ "targets": ["orders-api:3000"], "labels": { "service": "orders-api" } }].',
       ],
       [['scrape_configs', 3], 'Exporters read by the Host, Containers and Datastores dashboards.'],
+      [['scrape_configs', 7], "RabbitMQ's plugin, per object: queue series by vhost and queue (the Datastores panels need them)."],
+      [['scrape_configs', 8], 'The same node, aggregated endpoint: only the alarm gauges, which 3.10 exposes there alone.'],
     ],
   );
 }

@@ -1,7 +1,7 @@
 import { type Obs, ObsError, QUEUE_STATES, rejectUnknownKeys } from '@obs/metrics-standard';
 import type { Job, JobType, Queue, Worker } from 'bullmq';
 import type { TaskRun } from '../task-run.js';
-import { createWorkerMetrics, type WorkerMetrics } from '../worker-metrics.js';
+import { asWorkerMetrics, type WorkerMetrics } from '../worker-metrics.js';
 
 /** Options of {@link instrumentBullMQWorker}. */
 export interface BullMQWorkerOptions<D = unknown, R = unknown, N extends string = string> {
@@ -21,11 +21,6 @@ export interface BullMQQueueOptions {
   queue?: string;
   /** The job states counted (BullMQ `getJobCounts` types). Default: `QUEUE_STATES` (waiting, active, delayed, failed, completed, paused, prioritized, waiting-children). */
   states?: readonly JobType[];
-}
-
-function target(t: WorkerMetrics | Obs): WorkerMetrics {
-  if (t !== null && typeof t === 'object' && 'obs' in t && typeof (t as WorkerMetrics).begin === 'function') return t as WorkerMetrics;
-  return createWorkerMetrics(t as Obs);
 }
 
 function seconds(job: Job | undefined): number | undefined {
@@ -55,7 +50,7 @@ export function instrumentBullMQWorker<D, R, N extends string>(
   worker: Worker<D, R, N>,
   options: BullMQWorkerOptions<D, R, N> = {},
 ): () => void {
-  const wm = target(metrics);
+  const wm = asWorkerMetrics(metrics);
   if (worker === null || typeof worker !== 'object' || typeof worker.on !== 'function') {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'worker', worker, 'expected a BullMQ Worker');
   }
@@ -161,7 +156,7 @@ export function instrumentBullMQQueue(
   queue: Pick<Queue, 'name' | 'getJobCounts'>,
   options: BullMQQueueOptions = {},
 ): () => void {
-  const wm = target(metrics);
+  const wm = asWorkerMetrics(metrics);
   if (queue === null || typeof queue !== 'object' || typeof queue.getJobCounts !== 'function') {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'queue', queue, 'expected a BullMQ Queue');
   }

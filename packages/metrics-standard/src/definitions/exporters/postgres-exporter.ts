@@ -1,6 +1,15 @@
 import type { MetricDefinition } from '../types.js';
 
-/** prometheus-community/postgres_exporter (v0.15+) metrics the Datastores dashboard and pack use. */
+/**
+ * The postgres_exporter version these definitions were checked against, by scraping it in front of
+ * a real server (e2e/datastores.test.ts). 0.11.1 is Debian 12's; it adds a `server` label
+ * (host:port of the database) to every `pg_*` series. Later versions differ in labels, not names
+ * (0.17 adds `usename`, `application_name`, `backend_type` to `pg_stat_activity_count`): the
+ * dashboards and rules aggregate them away and never select on them.
+ */
+export const POSTGRES_EXPORTER_CHECKED = { exporter: 'postgres_exporter', version: '0.11.1', server: 'PostgreSQL 15' } as const;
+
+/** prometheus-community/postgres_exporter metrics the Datastores dashboard and pack use (labels as 0.11.1 emits them). */
 export const POSTGRES_EXPORTER_METRICS = {
   up: {
     name: 'pg_up',
@@ -15,7 +24,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'gauge',
     help: 'number of connections in this state',
     unit: 'connections',
-    labels: ['datname', 'state', 'usename', 'application_name', 'backend_type'],
+    labels: ['datname', 'state', 'server'],
     group: 'postgres_exporter',
   },
   settingsMaxConnections: {
@@ -23,7 +32,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'gauge',
     help: 'Sets the maximum number of concurrent connections.',
     unit: 'connections',
-    labels: [],
+    labels: ['server'],
     group: 'postgres_exporter',
   },
   statDatabaseNumbackends: {
@@ -31,7 +40,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'gauge',
     help: 'Number of backends currently connected to this database.',
     unit: 'connections',
-    labels: ['datid', 'datname'],
+    labels: ['datid', 'datname', 'server'],
     group: 'postgres_exporter',
   },
   statDatabaseXactCommit: {
@@ -39,7 +48,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'counter',
     help: 'Number of transactions in this database that have been committed',
     unit: 'transactions',
-    labels: ['datid', 'datname'],
+    labels: ['datid', 'datname', 'server'],
     group: 'postgres_exporter',
   },
   statDatabaseXactRollback: {
@@ -47,7 +56,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'counter',
     help: 'Number of transactions in this database that have been rolled back',
     unit: 'transactions',
-    labels: ['datid', 'datname'],
+    labels: ['datid', 'datname', 'server'],
     group: 'postgres_exporter',
   },
   statDatabaseBlksHit: {
@@ -55,7 +64,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'counter',
     help: 'Number of times disk blocks were found already in the buffer cache',
     unit: 'blocks',
-    labels: ['datid', 'datname'],
+    labels: ['datid', 'datname', 'server'],
     group: 'postgres_exporter',
   },
   statDatabaseBlksRead: {
@@ -63,7 +72,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'counter',
     help: 'Number of disk blocks read in this database',
     unit: 'blocks',
-    labels: ['datid', 'datname'],
+    labels: ['datid', 'datname', 'server'],
     group: 'postgres_exporter',
   },
   statDatabaseDeadlocks: {
@@ -71,7 +80,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'counter',
     help: 'Number of deadlocks detected in this database',
     unit: 'deadlocks',
-    labels: ['datid', 'datname'],
+    labels: ['datid', 'datname', 'server'],
     group: 'postgres_exporter',
   },
   databaseSizeBytes: {
@@ -79,7 +88,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'gauge',
     help: 'Disk space used by the database',
     unit: 'bytes',
-    labels: ['datname'],
+    labels: ['datname', 'server'],
     group: 'postgres_exporter',
   },
   locksCount: {
@@ -87,7 +96,7 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'gauge',
     help: 'Number of locks',
     unit: 'locks',
-    labels: ['datname', 'mode'],
+    labels: ['datname', 'mode', 'server'],
     group: 'postgres_exporter',
   },
   postmasterStartTimeSeconds: {
@@ -95,7 +104,9 @@ export const POSTGRES_EXPORTER_METRICS = {
     type: 'gauge',
     help: 'Time at which postmaster started',
     unit: 'seconds',
-    labels: [],
+    labels: ['server'],
     group: 'postgres_exporter',
+    // Only from the opt-in queries file (0.11) or the `postmaster` collector (0.12+, off by default).
+    optional: true,
   },
 } as const satisfies Record<string, MetricDefinition>;

@@ -1,15 +1,35 @@
 import type { MetricDefinition } from '../types.js';
 
 /**
- * RabbitMQ's built-in `rabbitmq_prometheus` plugin (3.8+, port 15692). On the default
- * `/metrics` endpoint queue metrics are aggregated (no `vhost`/`queue` labels); on
- * `/metrics/per-object` (or with `prometheus.return_per_object_metrics = true`) they carry
- * `vhost` and `queue`. Aggregations in dashboards and rules therefore never require them.
+ * The RabbitMQ version these definitions were checked against, by scraping its plugin
+ * (e2e/datastores.test.ts): Debian 12's 3.10.8 on Erlang/OTP 25.
+ */
+export const RABBITMQ_CHECKED = { exporter: 'rabbitmq_prometheus', version: '3.10.8', server: 'RabbitMQ 3.10 (Erlang/OTP 25)' } as const;
+
+/**
+ * The plugin's endpoints. The default `/metrics` aggregates every object: queue and channel
+ * metrics there carry no `vhost`/`queue`/`channel` labels. `/metrics/per-object` (what the
+ * generated scrape job reads, the same as `prometheus.return_per_object_metrics = true`) carries
+ * them, but in 3.10 lacks the `rabbitmq_alarms_*` gauges, which only `/metrics` has: the generated
+ * config scrapes those in a second job that keeps only them.
+ */
+export const RABBITMQ_ENDPOINTS = {
+  perObject: '/metrics/per-object',
+  aggregated: '/metrics',
+  /** Metrics found only on the aggregated endpoint. */
+  aggregatedOnly: ['rabbitmq_alarms_memory_used_watermark', 'rabbitmq_alarms_free_disk_space_watermark', 'rabbitmq_alarms_file_descriptor_limit'],
+} as const;
+
+/**
+ * RabbitMQ's built-in `rabbitmq_prometheus` plugin (3.8+, port 15692), labels as `/metrics/per-object`
+ * emits them. The `rabbitmq_channel_messages_*` counters there exist per open channel and per
+ * exchange (published) or queue (delivered, acked) it used: a rate over them covers the channels
+ * open at the time; `sum by (instance)` is the node's throughput.
  */
 export const RABBITMQ_METRICS = {
   identityInfo: {
     name: 'rabbitmq_identity_info',
-    type: 'gauge',
+    type: 'untyped',
     help: 'RabbitMQ node & cluster identity info',
     unit: 'info',
     labels: ['rabbitmq_node', 'rabbitmq_cluster', 'rabbitmq_cluster_permanent_id'],
@@ -84,7 +104,7 @@ export const RABBITMQ_METRICS = {
     type: 'counter',
     help: 'Total number of messages published into an exchange on a channel',
     unit: 'messages',
-    labels: [],
+    labels: ['channel', 'vhost', 'exchange'],
     group: 'rabbitmq',
   },
   channelMessagesDeliveredTotal: {
@@ -92,7 +112,15 @@ export const RABBITMQ_METRICS = {
     type: 'counter',
     help: 'Total number of messages delivered to consumers in automatic acknowledgement mode',
     unit: 'messages',
-    labels: [],
+    labels: ['channel', 'vhost', 'queue'],
+    group: 'rabbitmq',
+  },
+  channelMessagesDeliveredAckTotal: {
+    name: 'rabbitmq_channel_messages_delivered_ack_total',
+    type: 'counter',
+    help: 'Total number of messages delivered to consumers in manual acknowledgement mode',
+    unit: 'messages',
+    labels: ['channel', 'vhost', 'queue'],
     group: 'rabbitmq',
   },
   channelMessagesAckedTotal: {
@@ -100,7 +128,7 @@ export const RABBITMQ_METRICS = {
     type: 'counter',
     help: 'Total number of messages acknowledged by consumers',
     unit: 'messages',
-    labels: [],
+    labels: ['channel', 'vhost', 'queue'],
     group: 'rabbitmq',
   },
   processResidentMemoryBytes: {
@@ -137,7 +165,7 @@ export const RABBITMQ_METRICS = {
   },
   alarmsMemoryUsedWatermark: {
     name: 'rabbitmq_alarms_memory_used_watermark',
-    type: 'gauge',
+    type: 'untyped',
     help: 'is set to 1 if VM memory watermark alarm is in effect',
     unit: 'boolean',
     labels: [],
@@ -145,8 +173,16 @@ export const RABBITMQ_METRICS = {
   },
   alarmsFreeDiskSpaceWatermark: {
     name: 'rabbitmq_alarms_free_disk_space_watermark',
-    type: 'gauge',
+    type: 'untyped',
     help: 'is set to 1 if a free disk space alarm is in effect',
+    unit: 'boolean',
+    labels: [],
+    group: 'rabbitmq',
+  },
+  alarmsFileDescriptorLimit: {
+    name: 'rabbitmq_alarms_file_descriptor_limit',
+    type: 'untyped',
+    help: 'is set to 1 if a file descriptor limit alarm is in effect',
     unit: 'boolean',
     labels: [],
     group: 'rabbitmq',

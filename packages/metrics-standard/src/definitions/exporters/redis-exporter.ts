@@ -1,5 +1,11 @@
 import type { MetricDefinition } from '../types.js';
 
+/**
+ * The redis_exporter version these definitions were checked against, by scraping it in front of a
+ * real server (e2e/datastores.test.ts): Debian 12's 1.45.0 with Redis 7.0.
+ */
+export const REDIS_EXPORTER_CHECKED = { exporter: 'redis_exporter', version: '1.45.0', server: 'Redis 7.0' } as const;
+
 /** oliver006/redis_exporter (v1.x) metrics the Datastores dashboard and pack use. */
 export const REDIS_EXPORTER_METRICS = {
   up: {
