@@ -109,10 +109,11 @@ if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
   process.exit(1);
 }
 
-const work = mkdtempSync(join(tmpdir(), 'obs-release-'));
+const work = mkdtempSync(join(tmpdir(), 'obs-registry-release-'));
 const repo = join(work, 'repo');
 let registry;
 let redis;
+let prepared;
 try {
   registry = await startRegistry({ dir: join(work, 'registry'), log });
   log(`Verdaccio on ${registry.url} (pid ${registry.pid}), storage in ${join(work, 'registry', 'storage')}`);
@@ -145,6 +146,11 @@ try {
   await expectPublished(v1);
 
   // ---------------------------------------------------------------------------------- 2. install by name
+  // Meanwhile the maintainer prepares release 2 (step 3) in the clone: changesets, version-packages
+  // and the build, which `npm run release` then finds in turbo's cache. Nothing is published before
+  // the users' installs are done.
+  prepared = prepareNext(v1);
+  prepared.catch(() => {}); // awaited below; a failure must not crash the process meanwhile
   const users = join(work, 'users');
   const t2 = Date.now();
   await Promise.all(
@@ -161,15 +167,7 @@ try {
   await runApps('release 1');
 
   // ---------------------------------------------------------------------------------- 3. next release
-  for (const c of NEXT) writeFileSync(join(repo, '.changeset', c.file), `---\n"${c.name}": ${c.bump}\n---\n\n${c.text}\n`);
-  await versionPackages(repo, npmEnv);
-  const v2 = versions(repo);
-  for (const c of NEXT) {
-    const want = semver.inc(v1[c.name], c.bump);
-    expect(v2[c.name] === want, 'version-packages', `${c.name} is ${v2[c.name]} after a ${c.bump} changeset, expected ${want}`);
-  }
-  const changed = Object.keys(v2).filter((n) => v2[n] !== v1[n]);
-  log(`release 2: ${changed.map((n) => `${n} ${v1[n]} → ${v2[n]}`).join(', ')} (unchanged: ${Object.keys(v2).filter((n) => !changed.includes(n)).join(', ')})`);
+  const v2 = await prepared;
   const t3 = Date.now();
   await must('npm', ['run', 'release'], { cwd: repo, env: npmEnv, timeoutMs: 600_000 });
   log(`release 2 published in ${secs(t3)}`);
@@ -189,6 +187,7 @@ try {
 } catch (err) {
   problem('release', err.stack ?? err.message);
 } finally {
+  await prepared?.catch(() => {});
   await redis?.stop();
   await registry?.stop();
   if (args.keep) log(`kept ${work}`);
@@ -250,6 +249,24 @@ async function versionPackages(dir, env) {
   await git(dir, 'commit', '--quiet', '-m', 'Version packages');
 }
 
+/** Step 3 up to the publish: the two changesets, `npm run version-packages` + commit, the build. */
+async function prepareNext(v1) {
+  const t = Date.now();
+  for (const c of NEXT) writeFileSync(join(repo, '.changeset', c.file), `---\n"${c.name}": ${c.bump}\n---\n\n${c.text}\n`);
+  await versionPackages(repo, registry.env());
+  const v2 = versions(repo);
+  for (const c of NEXT) {
+    const want = semver.inc(v1[c.name], c.bump);
+    expect(v2[c.name] === want, 'version-packages', `${c.name} is ${v2[c.name]} after a ${c.bump} changeset, expected ${want}`);
+  }
+  const changed = Object.keys(v2).filter((n) => v2[n] !== v1[n]);
+  const same = Object.keys(v2).filter((n) => !changed.includes(n));
+  log(`release 2 versioned: ${changed.map((n) => `${n} ${v1[n]} → ${v2[n]}`).join(', ')} (unchanged: ${same.join(', ')})`);
+  await must('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: repo, env: registry.env({ TURBO_TELEMETRY_DISABLED: '1' }), timeoutMs: 600_000 });
+  log(`release 2 prepared (changesets, version-packages, build) in ${secs(t)}`);
+  return v2;
+}
+
 /** Every package's version is on the registry; `latest` points at it. */
 async function expectPublished(want) {
   for (const [name, version] of Object.entries(want)) {
@@ -292,13 +309,19 @@ function expectInstalled(want, byProject) {
 /** Each project's app under each Node; prints the apps' `ok …` lines. */
 async function runApps(label) {
   const t = Date.now();
-  for (const { major, bin } of nodes) {
-    for (const p of PROJECTS) {
+  const runs = nodes.flatMap(({ major, bin }) => PROJECTS.map((p) => ({ major, bin, p })));
+  // Two at a time: the apps are small, and this machine has two cores.
+  const lines = [];
+  const next = async () => {
+    for (let r = runs.shift(); r; r = runs.shift()) {
+      const { major, bin, p } = r;
       const res = await exec(bin, [p.app], { cwd: join(work, 'users', p.dir), env: { ...process.env, REDIS_URL: redis.url }, timeoutMs: 120_000 });
-      if (res.code === 0) console.log(`      ${p.dir}: ${res.stdout.trim().split('\n').at(-1)}`);
+      if (res.code === 0) lines.push(`      ${p.dir}: ${res.stdout.trim().split('\n').at(-1)}`);
       else problem(`${label}: ${p.dir} on Node ${major}`, `exit ${res.code}\n${res.stdout}${res.stderr}`);
     }
-  }
+  };
+  await Promise.all([next(), next()]);
+  console.log(lines.sort().join('\n'));
   log(`${label}: ${PROJECTS.length} apps × Node ${majors.join('/')} in ${secs(t)}`);
 }
 
