@@ -122,3 +122,23 @@ export function undeclaredImports(pkg, contents) {
 export function typesPackageOf(name) {
   return `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
 }
+
+/**
+ * Bins that a user's shell could not execute: each `bin` target must be in the tarball with its
+ * owner exec bit. `listing` is `tar -tvzf <tarball>` output (`-rwxr-xr-x … package/dist/cli.js`).
+ */
+export function tarballBinProblems(pkg, listing) {
+  const modes = new Map();
+  for (const line of listing.split('\n')) {
+    const m = /^(\S{10})\s.*\spackage\/(.+)$/.exec(line.trim());
+    if (m) modes.set(m[2], m[1]);
+  }
+  const bin = typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {});
+  const problems = [];
+  for (const [name, path] of Object.entries(bin)) {
+    const mode = modes.get(normalise(path));
+    if (!mode) problems.push(`bin.${name} (${path}) is not in the tarball`);
+    else if (mode[3] !== 'x') problems.push(`bin.${name} (${path}) is ${mode} in the tarball: not executable`);
+  }
+  return problems;
+}

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const semver = createRequire(join(root, 'package.json'))('semver') as {
   inc(v: string, t: string): string;
+  major(v: string): number;
   satisfies(v: string, r: string): boolean;
 };
 const CORE = '@obs/metrics-standard';
@@ -46,7 +47,8 @@ function throwawayCopy() {
   symlinkSync(join(root, 'node_modules'), join(tmp, 'node_modules'));
   const repo = join(tmp, 'repo');
   mkdirSync(join(repo, '.changeset'), { recursive: true });
-  for (const f of ['package.json', 'package-lock.json', '.changeset/config.json']) cpSync(join(root, f), join(repo, f));
+  mkdirSync(join(repo, 'scripts'));
+  for (const f of ['package.json', 'package-lock.json', '.changeset/config.json', 'scripts/peer-floors.mjs']) cpSync(join(root, f), join(repo, f));
   for (const d of workspaceDirs()) {
     mkdirSync(join(repo, d), { recursive: true });
     cpSync(join(root, d, 'package.json'), join(repo, d, 'package.json'));
@@ -139,4 +141,43 @@ describe('changesets release flow (throwaway copy)', () => {
       }
     },
   );
+
+  it('a released integration gets its core peer floor raised to the core it is built with; the others keep theirs', () => {
+    const repo = throwawayCopy();
+    const published = manifests(repo).filter((m) => !m.private);
+    if (semver.major(published.find((m) => m.name === CORE)!.version) === 0) {
+      // The first release (1.0.0 for all, as .changeset/first-stable-release.md does), committed.
+      const all = published.map((m) => `"${m.name}": major`).join('\n');
+      writeFileSync(join(repo, '.changeset', 'first.md'), `---\n${all}\n---\n\nFirst stable release.\n`);
+      const first = run(repo, 'npm', ['run', 'version-packages']);
+      expect(first.code, first.out).toBe(0);
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'Version packages');
+    }
+    const before = new Map(manifests(repo).map((m) => [m.name, m]));
+    const core = before.get(CORE)!;
+    const fastify = before.get('@obs/fastify')!;
+    const peer = fastify.peerDependencies![CORE];
+    const next = semver.inc(core.version, 'minor');
+    expect(semver.satisfies(next, peer)).toBe(true);
+    writeFileSync(join(repo, '.changeset', 'core.md'), `---\n"${CORE}": minor\n---\n\nCore feature.\n`);
+    writeFileSync(join(repo, '.changeset', 'fastify.md'), '---\n"@obs/fastify": patch\n---\n\nFastify fix.\n');
+
+    const res = run(repo, 'npm', ['run', 'version-packages']);
+    expect(res.code, res.out).toBe(0);
+    const after = new Map(manifests(repo).map((m) => [m.name, m]));
+    // Released anyway (patch), built against the new core (its devDependency pin): the published
+    // peer range admits only that core or later, so `npm i @obs/fastify@latest` brings it along.
+    expect(after.get('@obs/fastify')!.version).toBe(semver.inc(fastify.version, 'patch'));
+    expect(after.get('@obs/fastify')!.devDependencies![CORE]).toBe(next);
+    expect(after.get('@obs/fastify')!.peerDependencies![CORE]).toBe(`^${next}`);
+    const changelog = readFileSync(join(repo, 'packages/fastify/CHANGELOG.md'), 'utf8');
+    expect(changelog).toContain('Fastify fix.');
+    expect(changelog).toContain(`\`${CORE}\` \`${peer}\` → \`^${next}\`: the version this release is built and tested against.`);
+    // Not released (the new core is inside their range): version and peer range untouched.
+    for (const name of ['@obs/express', '@obs/worker']) {
+      expect(after.get(name)!.version, name).toBe(before.get(name)!.version);
+      expect(after.get(name)!.peerDependencies![CORE], name).toBe(before.get(name)!.peerDependencies![CORE]);
+    }
+  });
 });

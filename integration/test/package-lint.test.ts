@@ -95,3 +95,21 @@ describe('undeclaredImports', () => {
     expect(lint.undeclaredImports(withTypes, { 'dist/index.d.ts': `import type { A } from '@scope/lib';` })).toEqual([]);
   });
 });
+
+describe('tarballBinProblems', () => {
+  const listing = (mode: string) =>
+    [
+      '-rw-r--r-- 0/0            1071 1985-10-26 08:15 package/LICENSE',
+      `${mode} 0/0            2310 1985-10-26 08:15 package/dist/cli.js`,
+      '-rw-r--r-- 0/0            1406 1985-10-26 08:15 package/package.json',
+    ].join('\n');
+  it('accepts a bin with its exec bit, as npm packs a file that has it', () => {
+    expect(lint.tarballBinProblems(base, listing('-rwxr-xr-x'))).toEqual([]);
+  });
+  it('names a bin without the exec bit, and one missing from the tarball', () => {
+    expect(lint.tarballBinProblems(base, listing('-rw-r--r--'))).toEqual([expect.stringContaining('bin.obs-example (./dist/cli.js) is -rw-r--r-- in the tarball')]);
+    expect(lint.tarballBinProblems({ ...base, bin: './dist/other.js' }, listing('-rwxr-xr-x'))).toEqual([
+      expect.stringContaining('bin.@obs/example (./dist/other.js) is not in the tarball'),
+    ]);
+  });
+});
