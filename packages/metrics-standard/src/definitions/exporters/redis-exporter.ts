@@ -39,6 +39,8 @@ export const REDIS_EXPORTER_METRICS = {
     unit: 'bytes',
     labels: [],
     group: 'redis_exporter',
+    // Only with redis_exporter's --include-system-metrics (off by default).
+    optional: true,
   },
   connectedClients: {
     name: 'redis_connected_clients',
