@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createObsExpress } from '@obs/express';
-import { createObs, HTTP_METRICS, type ObsWarningCode, startMetricsServer } from '@obs/metrics-standard';
+import { createObs, HTTP_METRICS, startMetricsServer } from '@obs/metrics-standard';
 import express4 from 'express4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startProcess } from '../../scripts/lib/procs.mjs';

@@ -130,7 +130,10 @@ describe('bounded work per scrape', () => {
     const { obs, calls } = counted(warnings);
     const server = await startMetricsServer(obs, { port: 0, maxConcurrentScrapes: 50, maxConnections: 1000 });
     running.push(server);
-    const statuses = await Promise.all(Array.from({ length: 200 }, () => fetch(server.url).then(async (r) => (await r.text(), r.status))));
+    const statuses = await Promise.all(Array.from({ length: 200 }, () => fetch(server.url).then(async (r) => {
+          await r.text();
+          return r.status;
+        })));
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     // One render per format per second at most: a loaded machine may take a few seconds.
