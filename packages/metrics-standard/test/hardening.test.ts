@@ -166,6 +166,19 @@ describe('bounded work per scrape', () => {
   });
 });
 
+describe('collectors without synchronous file reads per scrape', () => {
+  it('service_memory_usage_bytes comes from the cached /proc handle and agrees with the RSS', async () => {
+    const obs = makeObs();
+    for (let i = 0; i < 3; i++) {
+      const text = await obs.registry.metrics();
+      const value = Number(/^service_memory_usage_bytes\{[^}]*\} (\d+)$/m.exec(text)?.[1]);
+      const rss = process.memoryUsage.rss();
+      expect(value).toBeGreaterThan(rss / 2);
+      expect(value).toBeLessThan(rss * 2);
+    }
+  });
+});
+
 describe('bounded label values', () => {
   it('a 40 000-character error code is normalised quickly into a short type', () => {
     const code = `E${'A'.repeat(40_000)}b`;
