@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorOf } from '../../../test-utils/errors.mjs';
 import {
+  createClusterMetricsHandler,
   createMetricsHandler,
   createObs,
   describeReceived,
@@ -12,6 +13,7 @@ import {
   ObsError,
   type ObsWarningCode,
   redactSecrets,
+  startClusterMetricsServer,
   startMetricsServer,
 } from '../src/index.js';
 
@@ -83,6 +85,11 @@ describe('no accidental open /metrics', () => {
       expect(err.message).toMatch(/environment variable/);
       await expect(startMetricsServer(makeObs(), { port: 0, token: token as never })).rejects.toMatchObject({ code: 'OBS_ERR_MISSING_TOKEN' });
     }
+  });
+
+  it('the cluster endpoint follows the same contract', async () => {
+    expect(errorOf(() => createClusterMetricsHandler({ token: undefined }), ObsError).code).toBe('OBS_ERR_MISSING_TOKEN');
+    await expect(startClusterMetricsServer({ port: 0, token: '' })).rejects.toMatchObject({ code: 'OBS_ERR_MISSING_TOKEN' });
   });
 
   it('open: true is explicit, and cannot be combined with a token or an allowlist', () => {

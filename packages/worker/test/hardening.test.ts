@@ -34,3 +34,10 @@ describe('track and begin never throw a TypeError into the consumer', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('serve() and the token contract', () => {
+  it('a token key with an undefined value (METRICS_TOKEN unset) is refused, never served open', async () => {
+    const { wm } = setup();
+    await expect(wm.serve({ port: 0, token: process.env.OBS_TEST_UNSET_TOKEN })).rejects.toMatchObject({ code: 'OBS_ERR_MISSING_TOKEN' });
+  });
+});
