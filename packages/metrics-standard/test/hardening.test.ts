@@ -195,6 +195,9 @@ describe('bounded label values', () => {
     // under a second holds on any machine only with the bound.
     expect(performance.now() - started).toBeLessThan(1000);
     expect(errorTypeOf({ code }).length).toBeLessThanOrEqual(48);
+    // Bounded by construction: only the first 96 characters are looked at.
+    expect(errorTypeOf({ code })).toBe(errorTypeOf({ code: code.slice(0, 96) }));
+    expect(errorTypeOf({ code: `${'x'.repeat(96)}${'ZZ'.repeat(20_000)}` })).toBe(errorTypeOf({ code: 'x'.repeat(96) }));
   });
 
   it('label values are cut to the cap', async () => {
