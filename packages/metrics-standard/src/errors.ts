@@ -60,7 +60,7 @@ export const WARNING_CODES = {
   OBS_WARN_RECORD_FAILED: 'Recording a measurement threw; the measurement was dropped and the host was not affected.',
   OBS_WARN_COLLECT_FAILED: 'A collector failed at scrape time; its series are absent from this scrape.',
   OBS_WARN_QUEUE_SIZE_FAILED: 'A queue-size source failed or timed out at scrape time; its series are absent until it answers again.',
-  OBS_WARN_METRICS_UNPROTECTED: 'A metrics endpoint is served without a token or an allowlist on the application\'s own port or on an address other hosts can reach: anyone who reaches it reads the metrics.',
+  OBS_WARN_METRICS_UNPROTECTED: 'An open metrics endpoint (no token, no allowlist, no `open: true`) is on the application\'s port or a non-loopback address: anyone who reaches it reads the route names, error types and resource use.',
   OBS_WARN_SCRAPE_REJECTED: 'More scrapes arrived at once than `maxConcurrentScrapes`; the extra ones were answered 503 with Retry-After.',
   OBS_WARN_QUEUE_ERROR: 'A queue consumer (e.g. a BullMQ worker) emitted an `error` event; it is counted in `service_errors_total{type}` each time and told once.',
   OBS_WARN_TRACING_SHUTDOWN: 'Flushing the buffered spans when tracing shut down failed; those spans are lost, the shutdown went on.',
