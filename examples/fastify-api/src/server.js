@@ -21,7 +21,7 @@ if (tracing) obs.onShutdown(() => tracing.shutdown());
 // drop them) may log from outside the request's async context.
 const app = Fastify({ loggerInstance: createLogger(obs, { countErrors: false }) });
 
-await app.register(obsFastify, { obs, metrics: { token: process.env.METRICS_TOKEN || undefined }, logRequests: 'info', logger: app.log });
+await app.register(obsFastify, { obs, metrics: process.env.METRICS_TOKEN ? { token: process.env.METRICS_TOKEN } : {}, logRequests: 'info', logger: app.log });
 
 app.get('/users/:id', async (request) => ({ id: request.params.id, name: `user ${request.params.id}` }));
 

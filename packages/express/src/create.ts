@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createLogger, createMetricsHandler, logRequest, type Obs, type ShutdownOptions, sampledSpanContext, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { createLogger, createMetricsHandler, logRequest, type Obs, type ShutdownOptions, sampledSpanContext, UNMATCHED_PATH, warnUnprotected } from '@obs/metrics-standard';
 import { type ObsExpressOptions, resolveOptions } from './options.js';
 import { type AppLike, type RouteLike, RouteTemplates } from './route-template.js';
 
@@ -85,9 +85,12 @@ function pathnameOf(req: IncomingMessage & { originalUrl?: string }): string {
  * process.once('SIGTERM', () => o.close(server));
  */
 export function createObsExpress(options: ObsExpressOptions): ObsExpress {
-  const { obs, metricsPath, protection, ignoreExact, ignorePrefixes, logRequests, logger } = resolveOptions(options);
+  const { obs, metricsPath, endpoint, guard, ignoreExact, ignorePrefixes, logRequests, logQueryString, logger } = resolveOptions(options);
   const log = logRequests === false ? undefined : (logger ?? createLogger(obs));
-  const metricsHandler = createMetricsHandler(obs, protection);
+  const logOptions = { keepQuery: logQueryString };
+  const metricsHandler = createMetricsHandler(obs, endpoint);
+  // The middleware answers on the application's own port: whoever reaches the app reads the metrics.
+  if (metricsPath !== undefined) warnUnprotected(guard, obs.context.warner, `the ${metricsPath} path of @obs/express (on the application's port)`);
   const templates = new RouteTemplates();
   const http = obs.http;
   const warner = obs.context.warner;
@@ -130,7 +133,7 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
         if (aborted) http.abort(req.method, path, seconds, span);
         else http.finish(req.method, path, res.statusCode, seconds, span);
         if (log !== undefined) {
-          logRequest(log, logRequests as 'info' | 'debug', { method: req.method, url: req.originalUrl ?? req.url, path, status: res.statusCode, aborted, seconds, span });
+          logRequest(log, logRequests as 'info' | 'debug', { method: req.method, url: req.originalUrl ?? req.url, path, status: res.statusCode, aborted, seconds, span }, logOptions);
         }
       } catch (err) {
         warn('close', err);

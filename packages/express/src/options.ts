@@ -1,7 +1,23 @@
-import { createObs, createScrapeGuard, type Obs, ObsError, type ObsOptions, PROTECTION_OPTION_KEYS, type ProtectionOptions, type RequestLogger, rejectUnknownKeys } from '@obs/metrics-standard';
+import {
+  createObs,
+  createScrapeGuard,
+  METRICS_ENDPOINT_OPTION_KEYS,
+  type MetricsEndpointOptions,
+  type Obs,
+  ObsError,
+  type ObsOptions,
+  PROTECTION_OPTION_KEYS,
+  type RequestLogger,
+  rejectUnknownKeys,
+  type ScrapeGuard,
+  typeOnly,
+} from '@obs/metrics-standard';
 
-/** Where and how the middleware serves the metrics. */
-export interface MetricsOptions extends ProtectionOptions {
+/**
+ * Where and how the middleware serves the metrics: the core's protection options (`token`, `allow`,
+ * `trustProxyHops`, `open`) and scrape limits (`cacheMs`, `maxConcurrentScrapes`).
+ */
+export interface MetricsOptions extends MetricsEndpointOptions {
   /** Path the middleware answers with the metrics (GET/HEAD), never counted itself. Default: `'/metrics'`. */
   path?: string;
 }
@@ -25,6 +41,8 @@ export interface ExpressIntegrationOptions {
    * tracing is on), or `false` for none. Default: `false` (it costs throughput; see the README).
    */
   logRequests?: false | 'info' | 'debug';
+  /** Keep the query string in the `url` of request log lines (it often carries tokens or personal data). Default: `false` (dropped). */
+  logQueryString?: boolean;
   /** The pino logger for the request lines. Default: `createLogger(obs)` (JSON on stdout with `service`, `env`, `version`). */
   logger?: RequestLogger;
 }
@@ -34,17 +52,21 @@ export type { RequestLogger };
 /** Options of {@link createObsExpress}: either an existing `obs`, or the core's options to create one. */
 export type ObsExpressOptions = ExpressIntegrationOptions & ({ obs: Obs } | ObsOptions);
 
-const OWN_KEYS = ['metrics', 'ignore', 'obs', 'logRequests', 'logger'] as const;
-const METRICS_KEYS = ['path', ...PROTECTION_OPTION_KEYS] as const;
+const OWN_KEYS = ['metrics', 'ignore', 'obs', 'logRequests', 'logQueryString', 'logger'] as const;
+const METRICS_KEYS = ['path', ...METRICS_ENDPOINT_OPTION_KEYS] as const;
 
 /** Validated options. */
 export interface ResolvedOptions {
   obs: Obs;
   metricsPath: string | undefined;
-  protection: ProtectionOptions;
+  /** The endpoint options as given (a `token` key with an undefined value kept, so that it fails). */
+  endpoint: MetricsEndpointOptions;
+  /** The access check of the metrics endpoint, validated at start-up. */
+  guard: ScrapeGuard;
   ignoreExact: ReadonlySet<string>;
   ignorePrefixes: readonly string[];
   logRequests: false | 'info' | 'debug';
+  logQueryString: boolean;
   logger: RequestLogger | undefined;
 }
 
@@ -70,28 +92,32 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'createObsExpress needs { service } or { obs }');
   }
-  const { metrics, ignore, obs: given, logRequests = false, logger, ...core } = options as Record<string, unknown> & { obs?: unknown };
+  const { metrics, ignore, obs: given, logRequests = false, logQueryString = false, logger, ...core } = options as Record<string, unknown> & { obs?: unknown };
   if (logRequests !== false && logRequests !== 'info' && logRequests !== 'debug') throw invalid('logRequests', logRequests, "expected false, 'info' or 'debug'");
+  if (typeof logQueryString !== 'boolean') throw invalid('logQueryString', logQueryString, 'expected true or false');
   if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof (logger as RequestLogger).info !== 'function' || typeof (logger as RequestLogger).debug !== 'function')) {
     throw invalid('logger', logger, 'expected a pino logger (e.g. createLogger(obs))');
   }
 
   let metricsPath: string | undefined = '/metrics';
-  let protection: ProtectionOptions = {};
+  let endpoint: MetricsEndpointOptions = {};
   if (metrics === false) {
     metricsPath = undefined;
   } else if (metrics !== undefined) {
     if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) {
-      throw invalid('metrics', metrics, 'expected false or an object { path?, token?, allow?, trustProxyHops? }');
+      throw invalid('metrics', metrics, 'expected false or an object { path?, token?, allow?, trustProxyHops?, open?, cacheMs?, maxConcurrentScrapes? }');
     }
     const m = metrics as Record<string, unknown>;
     rejectUnknownKeys('metrics', m, METRICS_KEYS);
     if (m.path !== undefined) metricsPath = validatePath('metrics.path', m.path);
     const { path: _path, ...rest } = m;
-    protection = rest as ProtectionOptions;
+    endpoint = rest as MetricsEndpointOptions;
   }
-  // Validate the protection now (bad token or CIDR fails at start-up, not at the first scrape).
-  createScrapeGuard(protection);
+  // Validate the protection now (bad or missing token, bad CIDR fail at start-up, not at the first
+  // scrape, and before an obs is created); the scrape limits are validated with the handler.
+  const protection: Record<string, unknown> = {};
+  for (const k of PROTECTION_OPTION_KEYS) if (Object.hasOwn(endpoint, k)) protection[k] = (endpoint as Record<string, unknown>)[k];
+  const guard = createScrapeGuard(protection);
 
   const ignoreExact = new Set<string>();
   const ignorePrefixes: string[] = [];
@@ -117,12 +143,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     if (!isObs(given)) throw invalid('obs', given, 'expected the value returned by createObs() from @obs/metrics-standard');
     const extra = Object.keys(core);
     if (extra.length > 0) {
-      throw invalid(extra[0] as string, core[extra[0] as string], `pass either \`obs\` or the options to create one, not both; known options with \`obs\`: ${OWN_KEYS.join(', ')}`);
+      throw invalid(extra[0] as string, typeOnly(core[extra[0] as string]), `pass either \`obs\` or the options to create one, not both; known options with \`obs\`: ${OWN_KEYS.join(', ')}`);
     }
     obs = given;
   } else {
     obs = createObs(core as unknown as ObsOptions);
   }
 
-  return { obs, metricsPath, protection, ignoreExact, ignorePrefixes, logRequests, logger: logger as RequestLogger | undefined };
+  return { obs, metricsPath, endpoint, guard, ignoreExact, ignorePrefixes, logRequests, logQueryString, logger: logger as RequestLogger | undefined };
 }

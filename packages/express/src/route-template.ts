@@ -128,7 +128,7 @@ function staticTemplate(layer: LayerLike, isRoute: boolean): string | undefined 
   }
   if (layer.slash === true || layer.regexp?.fast_slash === true) return '';
   if (typeof layer.rawPath === 'string') return trimSlashes(layer.rawPath);
-  if (layer.rawPath instanceof RegExp) return String(layer.rawPath);
+  if (layer.rawPath instanceof RegExp) return trimSlashes(String(layer.rawPath));
   if (layer.regexp !== undefined) return decompileV4(layer.regexp.source, layer.keys ?? []);
   return undefined;
 }
@@ -156,8 +156,46 @@ function decompileV4(source: string, keys: ReadonlyArray<{ name: string | number
 }
 
 const withIndices = new WeakMap<RegExp, RegExp>();
+const literalSources = new WeakMap<RegExp, { text: string; lower: string }>();
 
-/** Express 4: the matched prefix with every captured parameter replaced by `:name` (`*` for unnamed groups). */
+/** A regexp's source with its escapes undone (`\/` → `/`): where the literal parts of a registration are. */
+function literalSource(re: RegExp): { text: string; lower: string } {
+  let l = literalSources.get(re);
+  if (l === undefined) {
+    const text = re.source.replace(/\\(.)/g, '$1');
+    l = { text, lower: text.toLowerCase() };
+    literalSources.set(re, l);
+  }
+  return l;
+}
+
+/**
+ * Text of the URL that a layer matched outside its parameters, spelled as in the registration:
+ * each `/`-separated piece must occur in the layer's pattern (case-insensitively for a
+ * case-insensitive one; the pattern's spelling is kept), else undefined. So `/API/` under a
+ * registered `/api` gives `/api`, and `/v123` under a RegExp mount `/^\/v\d+/` gives undefined:
+ * only text written in the registration can reach a label.
+ */
+function registeredLiteral(chunk: string, re: RegExp): string | undefined {
+  if (chunk === '') return chunk;
+  const source = literalSource(re);
+  const insensitive = re.flags.includes('i');
+  const pieces = chunk.split('/');
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i] as string;
+    if (piece === '') continue;
+    const at = insensitive ? source.lower.indexOf(piece.toLowerCase()) : source.text.indexOf(piece);
+    if (at === -1) return undefined;
+    pieces[i] = source.text.slice(at, at + piece.length);
+  }
+  return pieces.join('/');
+}
+
+/**
+ * Express 4: the matched prefix with every captured parameter replaced by `:name` (`*` for unnamed
+ * groups) and the text between them spelled as registered. A layer whose matched text is not in its
+ * pattern (a RegExp mount such as `/^\/v\d+/`) is labelled with the pattern itself, never with the URL.
+ */
 function matchV4(layer: LayerLike, rest: string): { consumed: number; template: string } | undefined {
   const source = layer.regexp;
   if (source === undefined) return undefined;
@@ -177,10 +215,14 @@ function matchV4(layer: LayerLike, rest: string): { consumed: number; template: 
     const span = m.indices?.[g];
     if (span === undefined || span[0] < at) continue;
     const key = keys[g - 1];
-    out += matched.slice(at, span[0]) + (key === undefined || typeof key.name === 'number' ? '*' : `:${key.name}`);
+    const literal = registeredLiteral(matched.slice(at, span[0]), source);
+    if (literal === undefined) return { consumed: matched.length, template: String(source) };
+    out += literal + (key === undefined || typeof key.name === 'number' ? '*' : `:${key.name}`);
     at = span[1];
   }
-  out += matched.slice(at);
+  const tail = registeredLiteral(matched.slice(at), source);
+  if (tail === undefined) return { consumed: matched.length, template: String(source) };
+  out += tail;
   return { consumed: matched.length, template: out };
 }
 
@@ -195,31 +237,52 @@ function safeDecode(segment: string): string {
 
 /**
  * router 2.0–2.2 (no `rawPath`): the matched path with parameter values put back as `:name`
- * (`*name` for splats), segment by segment in parameter order.
+ * (`*name` for splats), in parameter order: a whole segment, else the first occurrence inside a
+ * segment (`/v:version`). The text left is the registration's literal text (path-to-regexp 8
+ * patterns hold nothing else) up to case, so it is lower-cased. Undefined when a parameter value
+ * cannot be placed: the caller then falls back to the route's own path, never to the URL.
  */
-function substitute(matched: string, params: Record<string, unknown>): string {
+function substitute(matched: string, params: Record<string, unknown>): string | undefined {
   const segments = matched.split('/');
+  const placed = new Set<number>();
   let cursor = 1;
   for (const [name, value] of Object.entries(params)) {
+    let done = false;
     if (typeof value === 'string') {
-      for (let i = cursor; i < segments.length; i++) {
+      for (let i = cursor; i < segments.length && !done; i++) {
         if (safeDecode(segments[i] as string) === value) {
           segments[i] = `:${name}`;
+          placed.add(i);
           cursor = i + 1;
-          break;
+          done = true;
+        }
+      }
+      for (let i = cursor; i < segments.length && !done; i++) {
+        if (placed.has(i)) continue;
+        const segment = safeDecode(segments[i] as string);
+        const at = value === '' ? -1 : segment.indexOf(value);
+        if (at !== -1) {
+          segments[i] = `${segment.slice(0, at).toLowerCase()}:${name}${segment.slice(at + value.length).toLowerCase()}`;
+          placed.add(i);
+          cursor = i + 1;
+          done = true;
         }
       }
     } else if (Array.isArray(value) && value.length > 0) {
-      for (let i = cursor; i + value.length <= segments.length; i++) {
+      for (let i = cursor; i + value.length <= segments.length && !done; i++) {
         if (value.every((v, j) => safeDecode(segments[i + j] as string) === v)) {
           segments.splice(i, value.length, `*${name}`);
+          placed.add(i);
           cursor = i + 1;
-          break;
+          done = true;
         }
       }
+    } else {
+      continue;
     }
+    if (!done) return undefined;
   }
-  return segments.join('/');
+  return segments.map((seg, i) => (placed.has(i) ? seg : seg.toLowerCase())).join('/');
 }
 
 /** Match one layer against the path it sees; returns how much it consumed and its template. */
@@ -233,7 +296,14 @@ function matchLayer(layer: LayerLike, rest: string, isRoute: boolean): { consume
       const registered = Array.isArray(layer.rawPath) ? layer.rawPath[i] : layer.rawPath;
       const routePath = isRoute ? layer.route?.path : undefined;
       const fromRoute = Array.isArray(routePath) ? (routePath[i] as unknown) : undefined;
-      const template = templateOf(registered) ?? templateOf(fromRoute) ?? substitute(m.path, m.params);
+      let template = templateOf(registered) ?? templateOf(fromRoute);
+      if (template === undefined) {
+        // router 2.0–2.2: a RegExp registration leaves no readable pattern behind; its matched text
+        // is arbitrary URL text, so the layer has no template.
+        if ((matchers[i] as { name?: string }).name === 'regexpMatcher') return undefined;
+        template = substitute(m.path, m.params);
+        if (template === undefined) return undefined;
+      }
       return { consumed: m.path.length, template };
     }
     return undefined;

@@ -106,7 +106,8 @@ describe.each([
   let slowFinished: () => Promise<void>;
 
   beforeAll(async () => {
-    o = createObsExpress({ service: 'express-test', defaultMetrics: false, ignore: ['/healthz'] });
+    // cacheMs: 0: these tests scrape right after their requests and need a fresh render each time.
+    o = createObsExpress({ service: 'express-test', defaultMetrics: false, ignore: ['/healthz'], metrics: { cacheMs: 0 } });
     const built = buildApp(express, o);
     slowFinished = built.slowFinished;
     server = createServer(built.app);

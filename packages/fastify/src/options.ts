@@ -1,8 +1,11 @@
-import type { MetricsServerOptions as CoreMetricsServerOptions, Obs, ObsOptions, ProtectionOptions, RequestLogger } from '@obs/metrics-standard';
-import { ObsError, PROTECTION_OPTION_KEYS, rejectUnknownKeys } from '@obs/metrics-standard';
+import type { MetricsServerOptions as CoreMetricsServerOptions, MetricsEndpointOptions, Obs, ObsOptions, RequestLogger } from '@obs/metrics-standard';
+import { METRICS_ENDPOINT_OPTION_KEYS, METRICS_SERVER_OPTION_KEYS, ObsError, rejectUnknownKeys, typeOnly } from '@obs/metrics-standard';
 
-/** The `/metrics` route on the application's own port. */
-export interface MetricsRouteOptions extends ProtectionOptions {
+/**
+ * The `/metrics` route on the application's own port: the core's protection options (`token`,
+ * `allow`, `trustProxyHops`, `open`) and scrape limits (`cacheMs`, `maxConcurrentScrapes`).
+ */
+export interface MetricsRouteOptions extends MetricsEndpointOptions {
   /** URL path of the route. Default: `'/metrics'`. */
   path?: string;
 }
@@ -10,7 +13,8 @@ export interface MetricsRouteOptions extends ProtectionOptions {
 /**
  * A separate metrics listener (the core's `startMetricsServer`), e.g. on a port only Prometheus
  * can reach: `host` (default `'127.0.0.1'`), `port` (default 9464; `0` picks a free one, read it
- * from `fastify.obsMetricsServer`), `path` (default `'/metrics'`) and the protection options.
+ * from `fastify.obsMetricsServer`), `path` (default `'/metrics'`), the timeouts and connection cap
+ * (`headersTimeoutMs`, `requestTimeoutMs`, `maxConnections`), the protection options and the scrape limits.
  */
 export type MetricsServerOptions = CoreMetricsServerOptions;
 
@@ -37,6 +41,8 @@ export interface ObsFastifyPluginOptions {
    * tracing is on), or `false` for none. Default: `false` (it costs throughput; see the README).
    */
   logRequests?: false | 'info' | 'debug';
+  /** Keep the query string in the `url` of request log lines (it often carries tokens or personal data). Default: `false` (dropped). */
+  logQueryString?: boolean;
   /** The pino logger for the request lines. Default: `createLogger(obs)` (JSON on stdout with `service`, `env`, `version`). */
   logger?: RequestLogger;
 }
@@ -55,15 +61,16 @@ export type ObsFastifyOptions = ObsFastifyPluginOptions & (({ obs: Obs } & NoObs
 export interface ResolvedOptions {
   obs: Obs | undefined;
   obsOptions: ObsOptions | undefined;
-  metrics: (ProtectionOptions & { path: string }) | false;
+  metrics: (MetricsEndpointOptions & { path: string }) | false;
   metricsServer: MetricsServerOptions | undefined;
   ignore: ReadonlySet<string>;
   shutdownTimeoutMs: number;
   logRequests: false | 'info' | 'debug';
+  logQueryString: boolean;
   logger: RequestLogger | undefined;
 }
 
-const PLUGIN_KEYS = ['obs', 'metrics', 'metricsServer', 'ignore', 'shutdownTimeoutMs', 'logRequests', 'logger'] as const;
+const PLUGIN_KEYS = ['obs', 'metrics', 'metricsServer', 'ignore', 'shutdownTimeoutMs', 'logRequests', 'logQueryString', 'logger'] as const;
 /** Keys Fastify itself reads from `register` options; allowed and not passed on. */
 const FASTIFY_REGISTER_KEYS = ['prefix', 'logLevel', 'logSerializers'] as const;
 const PATH = /^\/\S*$/;
@@ -89,10 +96,15 @@ function urlPath(option: string, value: unknown, fallback: string): string {
   return value;
 }
 
-function protection(source: Record<string, unknown>): ProtectionOptions {
+/**
+ * The endpoint options as given: a key present with an undefined value is kept, so that
+ * `token: process.env.METRICS_TOKEN` with the variable unset fails (OBS_ERR_MISSING_TOKEN)
+ * instead of serving the metrics open.
+ */
+function endpoint(source: Record<string, unknown>): MetricsEndpointOptions {
   const out: Record<string, unknown> = {};
-  for (const k of PROTECTION_OPTION_KEYS) if (source[k] !== undefined) out[k] = source[k];
-  return out as ProtectionOptions;
+  for (const k of METRICS_ENDPOINT_OPTION_KEYS) if (Object.hasOwn(source, k)) out[k] = source[k];
+  return out as MetricsEndpointOptions;
 }
 
 /**
@@ -115,7 +127,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     const extra = Object.keys(core);
     if (extra.length > 0) {
       const key = extra[0] as string;
-      throw new ObsError('OBS_ERR_INVALID_OPTION', key, core[key], 'pass either an existing `obs` or the options to create one (service, …), not both');
+      throw new ObsError('OBS_ERR_INVALID_OPTION', key, typeOnly(core[key]), 'pass either an existing `obs` or the options to create one (service, …), not both');
     }
     obs = input.obs;
   } else {
@@ -127,20 +139,21 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (input.metrics === false) metrics = false;
   else if (input.metrics === undefined) metrics = { path: '/metrics' };
   else if (isObject(input.metrics)) {
-    const m = pick(input.metrics, 'metrics', ['path', ...PROTECTION_OPTION_KEYS]);
-    metrics = { ...protection(m), path: urlPath('metrics.path', m.path, '/metrics') };
-  } else throw new ObsError('OBS_ERR_INVALID_OPTION', 'metrics', input.metrics, 'expected { path?, token?, allow?, trustProxyHops? } or false');
+    const m = pick(input.metrics, 'metrics', ['path', ...METRICS_ENDPOINT_OPTION_KEYS]);
+    metrics = { ...endpoint(input.metrics), path: urlPath('metrics.path', m.path, '/metrics') };
+  } else throw new ObsError('OBS_ERR_INVALID_OPTION', 'metrics', input.metrics, 'expected { path?, token?, allow?, trustProxyHops?, open?, cacheMs?, maxConcurrentScrapes? } or false');
 
   let metricsServer: MetricsServerOptions | undefined;
   if (input.metricsServer !== undefined) {
     if (!isObject(input.metricsServer)) throw new ObsError('OBS_ERR_INVALID_OPTION', 'metricsServer', input.metricsServer, 'expected { port?, host?, path?, token?, allow?, trustProxyHops? }');
-    const s = pick(input.metricsServer, 'metricsServer', ['host', 'port', 'path', ...PROTECTION_OPTION_KEYS]);
+    const s = pick(input.metricsServer, 'metricsServer', METRICS_SERVER_OPTION_KEYS);
     const { port, host } = s;
     if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535)) {
       throw new ObsError('OBS_ERR_INVALID_OPTION', 'metricsServer.port', port, 'expected an integer port from 0 to 65535');
     }
     if (host !== undefined && (typeof host !== 'string' || host === '')) throw new ObsError('OBS_ERR_INVALID_OPTION', 'metricsServer.host', host, 'expected a host name or address');
-    metricsServer = { ...protection(s), ...(port === undefined ? {} : { port: port as number }), path: urlPath('metricsServer.path', s.path, '/metrics'), ...(host === undefined ? {} : { host: host as string }) };
+    const { host: _h, port: _p, path: _path, ...rest } = input.metricsServer;
+    metricsServer = { ...rest, ...(port === undefined ? {} : { port: port as number }), path: urlPath('metricsServer.path', s.path, '/metrics'), ...(host === undefined ? {} : { host: host as string }) };
   }
 
   const ignore = new Set<string>();
@@ -159,9 +172,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (logRequests !== false && logRequests !== 'info' && logRequests !== 'debug') {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'logRequests', logRequests, "expected false, 'info' or 'debug'");
   }
+  const logQueryString = input.logQueryString ?? false;
+  if (typeof logQueryString !== 'boolean') throw new ObsError('OBS_ERR_INVALID_OPTION', 'logQueryString', logQueryString, 'expected true or false');
   const logger = input.logger;
   if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof (logger as RequestLogger).info !== 'function' || typeof (logger as RequestLogger).debug !== 'function')) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'logger', logger, 'expected a pino logger (e.g. createLogger(obs))');
   }
-  return { obs, obsOptions, metrics, metricsServer, ignore, shutdownTimeoutMs: (t as number | undefined) ?? 10_000, logRequests, logger: logger as RequestLogger | undefined };
+  return { obs, obsOptions, metrics, metricsServer, ignore, shutdownTimeoutMs: (t as number | undefined) ?? 10_000, logRequests, logQueryString, logger: logger as RequestLogger | undefined };
 }

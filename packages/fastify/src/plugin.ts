@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { createLogger, createObs, createScrapeGuard, logRequest, type Obs, sampledSpanContext, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { createLogger, createMetricsEndpoint, createObs, logRequest, type Obs, sampledSpanContext, startMetricsServer, UNMATCHED_PATH, warnUnprotected } from '@obs/metrics-standard';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ObsFastifyOptions, resolveOptions } from './options.js';
@@ -58,6 +58,7 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
   const http = obs.http;
   const logLevel = opts.logRequests;
   const log = logLevel === false ? undefined : (opts.logger ?? createLogger(obs));
+  const logOptions = { keepQuery: opts.logQueryString };
 
   const fail = (where: string, err: unknown) => {
     warner.once('OBS_WARN_RECORD_FAILED', `@obs/fastify:${where}`, `@obs/fastify ${where} failed: ${err instanceof Error ? err.message : String(err)}.`);
@@ -93,7 +94,7 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
       if (ended) http.finish(method, path, this.statusCode, seconds, span);
       else http.abort(method, path, seconds, span);
       if (log !== undefined) {
-        logRequest(log, logLevel as 'info' | 'debug', { method, url: this.req?.url, path, status: this.statusCode, aborted: !ended, seconds, span });
+        logRequest(log, logLevel as 'info' | 'debug', { method, url: this.req?.url, path, status: this.statusCode, aborted: !ended, seconds, span }, logOptions);
       }
     } catch (err) {
       fail('onResponse', err);
@@ -149,22 +150,38 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
   });
 
   if (opts.metrics !== false) {
-    const { path, ...protection } = opts.metrics;
-    const guard = createScrapeGuard(protection);
+    const { path, ...endpointOptions } = opts.metrics;
+    const { guard, limiter } = createMetricsEndpoint(obs, endpointOptions);
+    // The route is on the application's own port: whoever reaches the app reads the metrics.
+    warnUnprotected(guard, warner, `the ${path} route of @obs/fastify (on the application's port)`);
     fastify.route({
       method: 'GET',
       url: path,
       config: { obs: false },
       logLevel: 'warn',
       handler: async (request, reply) => {
+        reply.header('cache-control', 'no-store');
         const verdict = guard.check(request.raw);
         if (!verdict.ok) {
           reply.code(verdict.status).headers(verdict.headers).type('text/plain; charset=utf-8');
           return verdict.reason;
         }
-        const { contentType, body } = await scrape(obs, request.headers.accept);
-        reply.type(contentType);
-        return body;
+        const release = limiter.admit();
+        if (release === undefined) {
+          reply.code(503).header('retry-after', '1').type('text/plain; charset=utf-8');
+          return 'too many concurrent scrapes';
+        }
+        reply.raw.once('close', release);
+        try {
+          const { contentType, body } = await limiter.render(request.headers.accept);
+          reply.type(contentType);
+          return body;
+        } catch (err) {
+          // Like the core's handler: one coded warning with the cause, no error text to the client.
+          warner.once('OBS_WARN_COLLECT_FAILED', 'scrape', `collecting metrics failed: ${err instanceof Error ? err.message : String(err)}.`);
+          reply.code(500).type('text/plain; charset=utf-8');
+          return 'metrics collection failed\n';
+        }
       },
     });
   }

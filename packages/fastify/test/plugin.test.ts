@@ -140,7 +140,7 @@ describe('errors', () => {
     obs.http.start = () => {
       throw new Error('recorder broken');
     };
-    const app = await build({ obs });
+    const app = await build({ obs, metrics: { open: true } });
     for (let i = 0; i < 3; i++) expect((await app.inject('/users/1')).statusCode).toBe(200);
     expect(warnings).toEqual(['OBS_WARN_RECORD_FAILED']);
   });

@@ -87,7 +87,7 @@ describe('through a real socket', () => {
   const scrape = async () => (await fetch(`${base}/metrics`, { headers: auth })).text();
 
   beforeAll(async () => {
-    app = await exampleApp({ service: 'socket-api', defaultMetrics: false, metrics: { token: TOKEN } });
+    app = await exampleApp({ service: 'socket-api', defaultMetrics: false, metrics: { token: TOKEN, cacheMs: 0 } });
     const { port } = app.server.address() as { port: number };
     base = `http://127.0.0.1:${port}`;
   });

@@ -1,9 +1,11 @@
 export * from './definitions/index.js';
-export { ERROR_CODES, ERROR_MEANINGS, WARNING_CODES, WARNING_FIXES, ObsError, type ObsErrorCode, type ObsWarningCode } from './errors.js';
+export { describeReceived, ERROR_CODES, ERROR_MEANINGS, redactSecrets, typeOnly, WARNING_CODES, WARNING_FIXES, ObsError, type ObsErrorCode, type ObsWarningCode } from './errors.js';
 export { defaultWarningHandler, Warner, type WarningHandler } from './warnings.js';
 export { DEFAULT_MAX_SERIES_PER_METRIC, SeriesGuard } from './cardinality.js';
 export { rejectUnknownKeys } from './validate.js';
 export {
+  capLabelValue,
+  MAX_LABEL_VALUE_LENGTH,
   ObsCounter,
   ObsGauge,
   ObsHistogram,

@@ -67,7 +67,7 @@ export interface RequestLogger {
 /** What one request log line says (the integrations' `logRequests`). */
 export interface RequestLogFields {
   method: string | undefined;
-  /** The raw URL as received (the log keeps it; the metrics never do). */
+  /** The raw URL as received; logged without its query string unless `keepQuery` (the metrics never keep it). */
   url: string | undefined;
   /** The route template the metrics recorded. */
   path: string;
@@ -79,17 +79,24 @@ export interface RequestLogFields {
   span: { traceId: string; spanId: string } | null;
 }
 
+/** A URL without its query string (`/reset?token=…` → `/reset`): query strings carry tokens and personal data. */
+function withoutQuery(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /**
  * Writes the one line per request of `logRequests` — the same shape from every integration, so one
- * Loki query serves Express and Fastify services alike.
+ * Loki query serves Express and Fastify services alike. The query string is dropped from `url`
+ * (it often carries tokens, e-mail addresses, reset codes) unless `options.keepQuery` is true.
  *
  * @example
  * logRequest(logger, 'info', { method: 'GET', url: '/users/7', path: '/users/:id', status: 200, aborted: false, seconds: 0.004, span: null });
  */
-export function logRequest(logger: RequestLogger, level: 'info' | 'debug', f: RequestLogFields): void {
+export function logRequest(logger: RequestLogger, level: 'info' | 'debug', f: RequestLogFields, options: { keepQuery?: boolean } = {}): void {
   const line = {
     method: f.method,
-    url: f.url,
+    url: options.keepQuery === true || f.url === undefined ? f.url : withoutQuery(f.url),
     path: f.path,
     status: f.aborted ? Number(ABORTED_STATUS) : f.status,
     duration_ms: Math.round(f.seconds * 1e6) / 1e3,

@@ -1,4 +1,4 @@
-import { ObsError } from './errors.js';
+import { ObsError, typeOnly } from './errors.js';
 
 /** Throws OBS_ERR_INVALID_OPTION unless `value` is undefined or a string. */
 export function optionalString(option: string, value: unknown): string | undefined {
@@ -33,7 +33,7 @@ export function optionalInteger(option: string, value: unknown, fallback: number
 export function rejectUnknownKeys(option: string, value: object, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new ObsError('OBS_ERR_INVALID_OPTION', `${option}${option ? '.' : ''}${key}`, (value as Record<string, unknown>)[key], `unknown option; known: ${known.join(', ')}`);
+      throw new ObsError('OBS_ERR_INVALID_OPTION', `${option}${option ? '.' : ''}${key}`, typeOnly((value as Record<string, unknown>)[key]), `unknown option; known: ${known.join(', ')}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { WARNING_CODES, type ObsWarningCode } from './errors.js';
+import { type ObsWarningCode, redactSecrets, WARNING_CODES } from './errors.js';
 
 /** Receives each coded warning once. The default prints it through `process.emitWarning`. */
 export type WarningHandler = (code: ObsWarningCode, message: string) => void;
@@ -9,7 +9,7 @@ export const defaultWarningHandler: WarningHandler = (code, message) => {
 };
 
 /**
- * Emits each (code, key) warning at most once per instance; never throws.
+ * Emits each (code, key) warning at most once per instance, credentials in the text masked; never throws.
  */
 export class Warner {
   private readonly seen = new Set<string>();
@@ -22,7 +22,8 @@ export class Warner {
     if (this.seen.has(id)) return false;
     this.seen.add(id);
     try {
-      this.handler(code, `${code}: ${detail} ${WARNING_CODES[code]}`);
+      // Details quote error messages: mask credentials they may carry (a Redis URL with a password).
+      this.handler(code, `${code}: ${redactSecrets(detail)} ${WARNING_CODES[code]}`);
     } catch {
       // A broken warning handler must not break the host either.
     }

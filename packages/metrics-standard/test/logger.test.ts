@@ -101,8 +101,16 @@ describe('logRequest', () => {
     const { lines, logger } = capture();
     logRequest(logger, 'info', { method: 'GET', url: '/users/7?x=1', path: '/users/:id', status: 200, aborted: false, seconds: 0.0123456, span: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) } });
     expect(lines).toEqual([
-      { level: 'info', msg: 'request completed', obj: { method: 'GET', url: '/users/7?x=1', path: '/users/:id', status: 200, duration_ms: 12.346, trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) } },
+      { level: 'info', msg: 'request completed', obj: { method: 'GET', url: '/users/7', path: '/users/:id', status: 200, duration_ms: 12.346, trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) } },
     ]);
+  });
+
+  it('drops the query string (tokens, e-mail addresses) unless keepQuery is set', () => {
+    const { lines, logger } = capture();
+    const fields = { method: 'GET', url: '/reset?token=abc', path: '/reset', status: 200, aborted: false, seconds: 0, span: null };
+    logRequest(logger, 'info', fields);
+    logRequest(logger, 'info', fields, { keepQuery: true });
+    expect(lines.map((l) => l.obj.url)).toEqual(['/reset', '/reset?token=abc']);
   });
 
   it('logs an aborted request as 499 whatever status was set, and no trace ids without a span', () => {

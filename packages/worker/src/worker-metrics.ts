@@ -1,5 +1,6 @@
 import {
   createObs,
+  describeReceived,
   type MetricsServer,
   type MetricsServerOptions,
   type Obs,
@@ -235,6 +236,26 @@ export function createWorkerMetrics(obsOrOptions: Obs | ObsOptions, options?: Wo
     }
   };
 
+  /**
+   * The labels of `track`/`begin`, called per job: bad ones (missing, empty, not a string or
+   * number) must not throw into the consumer, so they are recorded as "unknown" with one warning.
+   */
+  const labelValue = (value: unknown): string | undefined =>
+    (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : undefined;
+  const taskLabels = (labels: unknown): TaskLabels => {
+    const given = labels !== null && typeof labels === 'object' ? (labels as Partial<Record<keyof TaskLabels, unknown>>) : {};
+    const queue = labelValue(given.queue);
+    const task = labelValue(given.task);
+    if (queue === undefined || task === undefined) {
+      warner.once(
+        'OBS_WARN_RECORD_FAILED',
+        'task-labels',
+        `track()/begin() expect { queue, task } as non-empty strings, received ${labels === null || typeof labels !== 'object' ? describeReceived(labels) : `{ queue: ${describeReceived(given.queue)}, task: ${describeReceived(given.task)} }`}; the task is recorded under "unknown".`,
+      );
+    }
+    return { queue: queue ?? 'unknown', task: task ?? 'unknown' };
+  };
+
   const wm: WorkerMetrics & { timeoutMs: number } = {
     obs,
     timeoutMs: opts.queueSizeTimeoutMs,
@@ -252,9 +273,9 @@ export function createWorkerMetrics(obsOrOptions: Obs | ObsOptions, options?: Wo
     },
     track(labels, fn) {
       if (typeof fn !== 'function') throw new ObsError('OBS_ERR_INVALID_OPTION', 'fn', fn, 'expected a function');
-      return runTask(children.begin(labels), fn);
+      return runTask(children.begin(taskLabels(labels)), fn);
     },
-    begin: (labels) => children.begin(labels),
+    begin: (labels) => children.begin(taskLabels(labels)),
     addQueueSizeSource(queue, source) {
       label('queue', queue);
       if (typeof source !== 'function') throw new ObsError('OBS_ERR_INVALID_OPTION', 'source', source, 'expected a function returning job counts by state');

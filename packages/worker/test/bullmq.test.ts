@@ -146,6 +146,23 @@ describe('instrumentBullMQWorker', () => {
   });
 });
 
+describe('BullMQ error events', () => {
+  it('are counted every time and warned once, with the message', async () => {
+    const warnings: Array<{ code: string; message: string }> = [];
+    const obs = createObs({ service: 'bullmq-test', defaultMetrics: false, onWarning: (code, message) => warnings.push({ code, message }) });
+    const name = queueName('errors');
+    const { worker } = start(name, 1);
+    instrumentBullMQWorker(obs, worker);
+    worker.emit('error', Object.assign(new Error('READONLY You can\'t write against a read only replica.'), { code: 'EREADONLY' }));
+    worker.emit('error', Object.assign(new Error('second'), { code: 'EREADONLY' }));
+    const s = await scrapeAll(obs);
+    expect(await sum(s, 'service_errors_total', { type: 'ereadonly' })).toBe(2);
+    const told = warnings.filter((w) => w.code === 'OBS_WARN_QUEUE_ERROR');
+    expect(told).toHaveLength(1);
+    expect(told[0]?.message).toContain('READONLY You can');
+  });
+});
+
 describe('instrumentBullMQQueue', () => {
   it('50 delayed jobs → worker_queue_size{state="delayed"} = 50, as Redis counts them', async () => {
     const obs = newObs();

@@ -115,7 +115,7 @@ describe('queue-size sources, sampled at scrape time', () => {
     const { obs, wm } = setup(100);
     wm.addQueueSizeSource('emails', () => ({ waiting: 5 }));
     wm.addQueueSizeSource('stuck', () => new Promise<QueueCounts>(() => {}));
-    const server = await wm.serve({ host: '127.0.0.1', port: 0 });
+    const server = await wm.serve({ host: '127.0.0.1', port: 0, cacheMs: 0 });
     try {
       await (await fetch(server.url, { signal: AbortSignal.timeout(5000) })).text();
       const res = await fetch(server.url, { signal: AbortSignal.timeout(5000) });

@@ -1,15 +1,16 @@
 import cluster from 'node:cluster';
 import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
 import { ObsError } from '../errors.js';
-import { type MetricsHandler, serveMetrics } from '../exposition/handler.js';
-import { PROTECTION_OPTION_KEYS, createScrapeGuard, type ProtectionOptions } from '../exposition/protection.js';
+import { createScrapeLimiter } from '../exposition/endpoint.js';
+import { METRICS_ENDPOINT_OPTION_KEYS, type MetricsEndpointOptions, type MetricsHandler, serveMetrics, splitEndpointOptions } from '../exposition/handler.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../exposition/negotiate.js';
-import { type ListenOptions, listenMetrics, type MetricsServer, splitServerOptions } from '../exposition/server.js';
+import { createScrapeGuard } from '../exposition/protection.js';
+import { type ListenOptions, listenMetrics, type MetricsServer, splitServerOptions, warnIfReachable } from '../exposition/server.js';
 import { rejectUnknownKeys } from '../validate.js';
 import { Warner, type WarningHandler } from '../warnings.js';
 
 /** Options of {@link createClusterMetricsHandler}. */
-export interface ClusterMetricsOptions extends ProtectionOptions {
+export interface ClusterMetricsOptions extends MetricsEndpointOptions {
   /** Receives each coded warning once (e.g. a worker that did not answer). Default: `process.emitWarning`. */
   onWarning?: WarningHandler;
 }
@@ -43,15 +44,22 @@ function checkWarningHandler(onWarning: unknown): WarningHandler | undefined {
  * }
  */
 export function createClusterMetricsHandler(options: ClusterMetricsOptions = {}): MetricsHandler {
+  return clusterEndpoint(options).handler;
+}
+
+function clusterEndpoint(options: ClusterMetricsOptions, where = 'the cluster metrics handler') {
   if (options === null || typeof options !== 'object') throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'expected an object');
-  rejectUnknownKeys('', options, [...PROTECTION_OPTION_KEYS, 'onWarning']);
+  rejectUnknownKeys('', options, [...METRICS_ENDPOINT_OPTION_KEYS, 'onWarning']);
   checkPrimary();
-  const { onWarning, ...protection } = options;
+  const { onWarning, ...endpoint } = options;
   const warner = new Warner(checkWarningHandler(onWarning));
+  const { protection, limits } = splitEndpointOptions(endpoint);
   const guard = createScrapeGuard(protection);
   aggregator ??= new AggregatorRegistry();
   const registry = aggregator;
-  return serveMetrics(async () => ({ contentType: PROMETHEUS_CONTENT_TYPE, body: await registry.clusterMetrics() }), guard, warner);
+  // Each render asks every worker over IPC: concurrent scrapes share one, as on a single process.
+  const limiter = createScrapeLimiter(async () => ({ contentType: PROMETHEUS_CONTENT_TYPE, body: await registry.clusterMetrics() }), limits, warner);
+  return { handler: serveMetrics(limiter, guard, warner, where), guard, warner };
 }
 
 /**
@@ -69,5 +77,8 @@ export function createClusterMetricsHandler(options: ClusterMetricsOptions = {})
  */
 export async function startClusterMetricsServer(options: ClusterMetricsServerOptions = {}): Promise<MetricsServer> {
   const { listen, rest } = splitServerOptions(options, ['onWarning']);
-  return listenMetrics(createClusterMetricsHandler(rest as ClusterMetricsOptions), listen);
+  const { handler, guard, warner } = clusterEndpoint(rest as ClusterMetricsOptions, 'the cluster metrics server');
+  const running = await listenMetrics(handler, listen);
+  warnIfReachable(guard, warner, listen.host, running.url);
+  return running;
 }

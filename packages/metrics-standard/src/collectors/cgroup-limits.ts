@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RESOURCE_METRICS } from '../definitions/service.js';
 import { ObsGauge } from '../instruments/instrument.js';
@@ -24,6 +25,19 @@ function read(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** The scrape-time read: asynchronous, so a slow cgroup filesystem never blocks the event loop. */
+async function readAsync(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+type Reader = (path: string | undefined) => string | undefined;
+const readSync: Reader = (path) => (path === undefined ? undefined : read(path));
 
 /** The cgroup path of this process per controller, from /proc/self/cgroup ("0::/path" for v2). */
 function cgroupPaths(procSelfCgroup: string): { v2?: string; v1: Map<string, string> } {
@@ -81,7 +95,10 @@ function locateCgroupFiles(root: string, procSelfCgroup: string): CgroupFiles {
 
 /** The memory limit in bytes; "max" (v2) or v1's huge sentinel mean no limit. */
 function readMemoryLimit(files: CgroupFiles): number | undefined {
-  const raw = files.memory === undefined ? undefined : read(files.memory);
+  return parseMemoryLimit(files, readSync(files.memory));
+}
+
+function parseMemoryLimit(files: CgroupFiles, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === 'max') return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) return undefined;
@@ -90,9 +107,12 @@ function readMemoryLimit(files: CgroupFiles): number | undefined {
 
 /** The CPU quota in cores (quota / period); "max" (v2) or -1 (v1) mean no quota. */
 function readCpuLimit(files: CgroupFiles): number | undefined {
-  const raw = files.cpuQuota === undefined ? undefined : read(files.cpuQuota);
+  return parseCpuLimit(files, readSync(files.cpuQuota), files.version === 1 ? readSync(files.cpuPeriod) : undefined);
+}
+
+function parseCpuLimit(files: CgroupFiles, raw: string | undefined, period: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const [quota, inlinePeriod] = files.version === 2 ? raw.split(/\s+/) : [raw, files.cpuPeriod === undefined ? undefined : read(files.cpuPeriod)];
+  const [quota, inlinePeriod] = files.version === 2 ? raw.split(/\s+/) : [raw, period];
   const q = Number(quota);
   const p = Number(inlinePeriod ?? 100000);
   return quota !== 'max' && q > 0 && p > 0 ? q / p : undefined;
@@ -117,23 +137,25 @@ export function readCgroupLimits(root = '/sys/fs/cgroup', procSelfCgroup = '/pro
 
 /**
  * `service_memory_limit_bytes` and `service_cpu_limit_cores`: registered only when the cgroup sets
- * the limit (absent otherwise, so alerts fall back to host figures). The files are located once;
- * each gauge re-reads only its own file(s) at scrape time.
+ * the limit (absent otherwise, so alerts fall back to host figures). The files are located once, at
+ * start-up; at scrape time each gauge re-reads only its own file(s), asynchronously (no synchronous
+ * file I/O per scrape).
  */
 export function cgroupLimitsCollector(ctx: CollectorContext): Collector {
   const files = locateCgroupFiles(ctx.cgroupRoot, ctx.procSelfCgroup);
   if (readMemoryLimit(files) !== undefined) {
     const memory: ObsGauge = new ObsGauge(RESOURCE_METRICS.memoryLimitBytes, ctx, {
-      collect: () => {
-        const v = readMemoryLimit(files);
+      collect: async () => {
+        const v = parseMemoryLimit(files, await readAsync(files.memory));
         if (v !== undefined) memory.labels().set(v);
       },
     });
   }
   if (readCpuLimit(files) !== undefined) {
     const cpu: ObsGauge = new ObsGauge(RESOURCE_METRICS.cpuLimitCores, ctx, {
-      collect: () => {
-        const v = readCpuLimit(files);
+      collect: async () => {
+        const [quota, period] = await Promise.all([readAsync(files.cpuQuota), files.version === 1 ? readAsync(files.cpuPeriod) : undefined]);
+        const v = parseCpuLimit(files, quota, period);
         if (v !== undefined) cpu.labels().set(v);
       },
     });

@@ -2,15 +2,29 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { ObsError } from '../errors.js';
-import { optionalInteger, rejectUnknownKeys } from '../validate.js';
+import { optionalBoolean, optionalInteger, rejectUnknownKeys } from '../validate.js';
+import type { Warner } from '../warnings.js';
 
 /**
  * Who may read `/metrics`. Both checks apply when both are set: the peer must be allowed (else
- * 403), then it must present the token (else 401). Nothing set means open, as Prometheus expects.
+ * 403), then it must present the token (else 401). Nothing set means open, as Prometheus expects,
+ * with one `OBS_WARN_METRICS_UNPROTECTED` warning when that endpoint is reachable from other hosts
+ * (`open: true` says it is on purpose). See docs/decisions/0004-no-accidental-open-metrics.md.
  */
 export interface ProtectionOptions {
-  /** Bearer token the scraper sends as `Authorization: Bearer <token>` (Prometheus `authorization.credentials`). At least 16 characters. Default: none (no token needed). */
+  /**
+   * Bearer token the scraper sends as `Authorization: Bearer <token>` (Prometheus
+   * `authorization.credentials`). At least 16 characters. Present but `undefined` or empty (the
+   * usual `process.env.METRICS_TOKEN` with the variable unset) is a start-up error
+   * (`OBS_ERR_MISSING_TOKEN`), never "open". Default: none (no token needed).
+   */
   token?: string;
+  /**
+   * `true`: serve the metrics without token and allowlist on purpose (e.g. a network policy lets only
+   * Prometheus reach the port), which silences the `OBS_WARN_METRICS_UNPROTECTED` warning. Cannot be
+   * combined with `token` or `allow`. Default: false.
+   */
+  open?: boolean;
   /** IPv4/IPv6 addresses and CIDRs allowed to scrape, e.g. `['10.0.0.0/8', '::1']`. Default: none (every peer allowed). */
   allow?: readonly string[];
   /**
@@ -22,7 +36,7 @@ export interface ProtectionOptions {
 }
 
 /** The option names of {@link ProtectionOptions}, for validators that accept them among others. */
-export const PROTECTION_OPTION_KEYS = ['token', 'allow', 'trustProxyHops'] as const;
+export const PROTECTION_OPTION_KEYS = ['token', 'allow', 'trustProxyHops', 'open'] as const;
 
 /** The part of an incoming request a scrape guard reads (node:http, Express and Fastify's raw request fit). */
 export interface ScrapeRequest {
@@ -47,6 +61,8 @@ export type ScrapeCheck =
 export interface ScrapeGuard {
   /** True when neither a token nor an allowlist is configured. */
   readonly open: boolean;
+  /** True when the endpoint is open without `open: true`: serving it beyond loopback earns one `OBS_WARN_METRICS_UNPROTECTED`. */
+  readonly unprotected: boolean;
   /** Check one request; never throws. */
   check(req: ScrapeRequest): ScrapeCheck;
 }
@@ -133,11 +149,19 @@ export function createScrapeGuard(options: ProtectionOptions = {}): ScrapeGuard 
   }
   rejectUnknownKeys('', options, PROTECTION_OPTION_KEYS);
   const { token } = options;
+  if (Object.hasOwn(options, 'token') && (token === undefined || token === null || token === '')) {
+    // `token: process.env.METRICS_TOKEN` with the variable unset must not mean "open".
+    throw new ObsError('OBS_ERR_MISSING_TOKEN', 'token', token, 'the option is present but empty; is the environment variable that should hold it set?');
+  }
   if (token !== undefined) {
-    if (typeof token !== 'string') throw new ObsError('OBS_ERR_INVALID_TOKEN', 'token', '<not a string>', `expected a string, got ${typeof token}`);
-    // Never echo the token itself into an error message or a log.
-    if (token.length < MIN_TOKEN_LENGTH) throw new ObsError('OBS_ERR_INVALID_TOKEN', 'token', `<${token.length} characters>`, `shorter than ${MIN_TOKEN_LENGTH} characters`);
-    if (!/^[!-~]+$/.test(token)) throw new ObsError('OBS_ERR_INVALID_TOKEN', 'token', '<hidden>', 'use printable ASCII without spaces, which an HTTP header carries unchanged');
+    if (typeof token !== 'string') throw new ObsError('OBS_ERR_INVALID_TOKEN', 'token', token, 'expected a string');
+    // Never echo the token itself into an error message or a log (describeReceived hides it).
+    if (token.length < MIN_TOKEN_LENGTH) throw new ObsError('OBS_ERR_INVALID_TOKEN', 'token', token, `shorter than ${MIN_TOKEN_LENGTH} characters`);
+    if (!/^[!-~]+$/.test(token)) throw new ObsError('OBS_ERR_INVALID_TOKEN', 'token', token, 'use printable ASCII without spaces, which an HTTP header carries unchanged');
+  }
+  const acknowledgedOpen = optionalBoolean('open', options.open, false);
+  if (acknowledgedOpen && (token !== undefined || options.allow !== undefined)) {
+    throw new ObsError('OBS_ERR_INVALID_OPTION', 'open', true, '`open: true` serves the metrics to everyone; remove it, or remove `token` and `allow`');
   }
   const allowlist = buildAllowlist(options.allow);
   const hops = optionalInteger('trustProxyHops', options.trustProxyHops, 0, 0, 100);
@@ -151,8 +175,10 @@ export function createScrapeGuard(options: ProtectionOptions = {}): ScrapeGuard 
   });
   const forbidden: ScrapeCheck = { ok: false, status: 403, reason: 'forbidden: this address may not read metrics', headers: {} };
 
+  const open = expected === undefined && allowlist === undefined;
   return {
-    open: expected === undefined && allowlist === undefined,
+    open,
+    unprotected: open && !acknowledgedOpen,
     check(req) {
       try {
         if (allowlist !== undefined) {
@@ -173,4 +199,26 @@ export function createScrapeGuard(options: ProtectionOptions = {}): ScrapeGuard 
       }
     },
   };
+}
+
+/** True for a loopback address (`127.0.0.0/8`, `::1`, their IPv4-mapped forms) or `localhost`. */
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const a = normalizeAddress(address);
+  return a === 'localhost' || a === '::1' || (isIP(a) === 4 && a.startsWith('127.'));
+}
+
+/**
+ * Warn once (`OBS_WARN_METRICS_UNPROTECTED`) that `where` serves the metrics to anyone who can
+ * reach it, unless the guard has a token, an allowlist or `open: true`. The integrations call it
+ * for a route on the application's own port; the standalone server when it binds beyond loopback.
+ * @internal
+ */
+export function warnUnprotected(guard: ScrapeGuard, warner: Warner, where: string): void {
+  if (!guard.unprotected) return;
+  warner.once(
+    'OBS_WARN_METRICS_UNPROTECTED',
+    'metrics-unprotected',
+    `${where} serves the metrics without a token or an allowlist, to anyone who can reach it.`,
+  );
 }

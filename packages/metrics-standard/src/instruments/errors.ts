@@ -7,6 +7,12 @@ import { type CounterChild, type InstrumentContext, ObsCounter } from './instrum
 export const DEFAULT_MAX_ERROR_TYPES = 50;
 
 const MAX_TYPE_LENGTH = 48;
+/**
+ * Characters of a raw code or name looked at. The regexes below are linear, but a 40 000-character
+ * code made every error cost milliseconds; camelCase splitting may add one `_` per character, so
+ * twice the output length is enough to fill it.
+ */
+const MAX_RAW_LENGTH = MAX_TYPE_LENGTH * 2;
 
 /**
  * snake_case from an error code or name: `ECONNRESET` → `econnreset`, `TypeError` → `type_error`,
@@ -14,6 +20,7 @@ const MAX_TYPE_LENGTH = 48;
  */
 export function normalizeErrorType(raw: string): string {
   const snake = raw
+    .slice(0, MAX_RAW_LENGTH)
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()

@@ -1,7 +1,7 @@
 import type { SpanContext } from '@opentelemetry/api';
 import { HTTP_METRICS } from '../definitions/http.js';
 import { ABORTED_STATUS, HTTP_METHODS, OTHER_METHOD } from '../definitions/labels.js';
-import { type CounterChild, type HistogramChild, type InstrumentContext, ObsCounter, ObsGauge, ObsHistogram } from './instrument.js';
+import { type CounterChild, capLabelValue, type HistogramChild, type InstrumentContext, ObsCounter, ObsGauge, ObsHistogram } from './instrument.js';
 import type { WorkTracker } from './work-tracker.js';
 
 const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
@@ -94,8 +94,10 @@ export class HttpRecorder {
   }
 
   /** Record one finished request without touching the in-flight count. */
-  record(method: string | undefined, path: string, status: number | string, seconds: number, exemplar?: SpanContext | null): void {
+  record(method: string | undefined, rawPath: string, status: number | string, seconds: number, exemplar?: SpanContext | null): void {
     const m = normalizeMethod(method);
+    // Capped before the cache lookup, so that long paths sharing a prefix share one cache entry.
+    const path = capLabelValue(rawPath);
     let byPath = this.routes.get(m);
     if (byPath === undefined) {
       byPath = new Map();

@@ -39,6 +39,14 @@ export interface InstrumentOptions {
 
 const SEP = '\u0001';
 
+/** Longest label value recorded; longer values are cut to this length, ending in `...`. */
+export const MAX_LABEL_VALUE_LENGTH = 128;
+
+/** A label value cut to {@link MAX_LABEL_VALUE_LENGTH} characters (a longer one ends in `...`). */
+export function capLabelValue(value: string): string {
+  return value.length <= MAX_LABEL_VALUE_LENGTH ? value : `${value.slice(0, MAX_LABEL_VALUE_LENGTH - 3)}...`;
+}
+
 /**
  * Wraps a scrape-time `collect` callback so that a throw or a rejection costs only this metric's
  * fresh value: one coded warning, and the rest of the scrape goes on.
@@ -79,7 +87,7 @@ abstract class Instrument<Child> {
 
   /** The cached child for these label values, in `labelNames` order; past the cap, the overflow child. */
   labels(...values: Array<string | number>): Child {
-    const strings = values.map(String);
+    const strings = values.map((v) => capLabelValue(String(v)));
     const key = strings.join(SEP);
     let child = this.children.get(key);
     if (child === undefined) {

@@ -9,7 +9,7 @@ export interface BullMQWorkerOptions<D = unknown, R = unknown, N extends string 
   queue?: string;
   /** The `task` label of a job. Default: the job's name (`job.name`). Keep it bounded: never a job id. */
   task?: (job: Job<D, R, N>) => string;
-  /** Count the worker's `error` events (e.g. a lost Redis connection) in `service_errors_total{type}`. Default: true. */
+  /** Count the worker's `error` events (e.g. a lost Redis connection) in `service_errors_total{type}`, and warn once (`OBS_WARN_QUEUE_ERROR`) with the first one's message. Default: true. */
   recordErrors?: boolean;
   /** Close the worker when `shutdown()` is called: `worker.close()` (active jobs finish first), or `worker.close(true)` when none is running. Default: true. */
   closeOnShutdown?: boolean;
@@ -109,7 +109,11 @@ export function instrumentBullMQWorker<D, R, N extends string>(
     for (const run of runs.values()) run.abandon();
     runs.clear();
   };
-  const onError = (err: Error) => wm.obs.errors.record(err);
+  const onError = (err: Error) => {
+    wm.obs.errors.record(err);
+    // Counted every time; told once, with the cause (e.g. Redis refusing the connection).
+    wm.obs.context.warner.once('OBS_WARN_QUEUE_ERROR', `bullmq:${worker.name}`, `the BullMQ worker of queue "${worker.name}" emitted an error: ${err instanceof Error ? err.message : String(err)}.`);
+  };
 
   worker.on('active', onActive);
   worker.on('completed', onCompleted);
