@@ -1,4 +1,4 @@
-import { createObs, createScrapeGuard, type Obs, ObsError, type ObsOptions, PROTECTION_OPTION_KEYS, type ProtectionOptions, type RequestLogger, rejectUnknownKeys } from '@obs/metrics-standard';
+import { createObs, createScrapeGuard, OBS_OPTION_KEYS, type Obs, ObsError, type ObsOptions, PROTECTION_OPTION_KEYS, type ProtectionOptions, type RequestLogger, rejectUnknownKeys, withOptionPath } from '@obs/metrics-standard';
 
 /** Where and how the middleware serves the metrics. */
 export interface MetricsOptions extends ProtectionOptions {
@@ -70,6 +70,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'createObsExpress needs { service } or { obs }');
   }
+  // Every key checked here, against this package's options and the core's: a typo is named with
+  // the nearest option (`ignor` → `ignore`) and nothing unknown reaches createObs.
+  rejectUnknownKeys('', options, [...OWN_KEYS, ...OBS_OPTION_KEYS]);
   const { metrics, ignore, obs: given, logRequests = false, logger, ...core } = options as Record<string, unknown> & { obs?: unknown };
   if (logRequests !== false && logRequests !== 'info' && logRequests !== 'debug') throw invalid('logRequests', logRequests, "expected false, 'info' or 'debug'");
   if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof (logger as RequestLogger).info !== 'function' || typeof (logger as RequestLogger).debug !== 'function')) {
@@ -90,8 +93,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     const { path: _path, ...rest } = m;
     protection = rest as ProtectionOptions;
   }
-  // Validate the protection now (bad token or CIDR fails at start-up, not at the first scrape).
-  createScrapeGuard(protection);
+  // Validate the protection now (bad token or CIDR fails at start-up, not at the first scrape),
+  // naming the option in full (`metrics.token`).
+  if (metrics !== undefined && metrics !== false) withOptionPath('metrics', () => createScrapeGuard(protection));
 
   const ignoreExact = new Set<string>();
   const ignorePrefixes: string[] = [];

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
-import { createLogger, createObs, createScrapeGuard, logRequest, type Obs, sampledSpanContext, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createLogger, createMetricsHandler, createObs, createScrapeGuard, logRequest, type Obs, sampledSpanContext, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ObsFastifyOptions, resolveOptions } from './options.js';
@@ -177,9 +177,21 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
 
   let shutdown: Promise<boolean> | undefined;
   // preClose runs before Fastify stops the listener: service_up is 0 while in-flight requests drain.
+  // Fastify already answers every request with 503 once closing began, so during the
+  // `shutdownDelayMs` window the metrics route is answered in front of Fastify, on the raw server.
   fastify.addHook('preClose', (done: HookHandlerDoneFunction) => {
     shutdown = obs.shutdown({ timeoutMs: opts.shutdownTimeoutMs });
-    done();
+    const server = fastify.server;
+    if (opts.shutdownDelayMs === 0 || opts.metrics === false || !server.listening) return done();
+    const { path, ...protection } = opts.metrics;
+    const metricsListener = createMetricsHandler(obs, protection);
+    const fastifyListeners = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (pathOnly(req.url ?? '') === path) return metricsListener(req, res);
+      for (const listener of fastifyListeners) listener.call(server, req, res);
+    });
+    setTimeout(done, opts.shutdownDelayMs);
   });
   // onClose runs after the listener closed: wait for the drain, then close the metrics listener.
   fastify.addHook('onClose', async () => {

@@ -86,6 +86,8 @@ export class ObsError extends Error {
   readonly received: unknown;
   /** How to fix it. */
   readonly hint: string;
+  /** What is wrong with it, as the message says between parentheses. */
+  readonly detail: string | undefined;
 
   constructor(code: ObsErrorCode, option: string, received: unknown, detail?: string) {
     const hint = ERROR_CODES[code];
@@ -95,5 +97,6 @@ export class ObsError extends Error {
     this.option = option;
     this.received = received;
     this.hint = hint;
+    this.detail = detail;
   }
 }

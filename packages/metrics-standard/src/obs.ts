@@ -49,7 +49,8 @@ export interface ObsOptions {
   exemplars?: boolean;
 }
 
-const KNOWN_OPTIONS = [
+/** The option names of {@link createObs}, for integrations that accept them among their own. */
+export const OBS_OPTION_KEYS = [
   'service',
   'env',
   'version',
@@ -132,7 +133,7 @@ export interface Obs {
 export function createObs(options: ObsOptions): Obs {
   const opts = optionalObject('options', options);
   if (opts === undefined) throw new ObsError('OBS_ERR_INVALID_SERVICE_NAME', 'service', options, 'createObs needs { service }');
-  rejectUnknownKeys('', opts, KNOWN_OPTIONS);
+  rejectUnknownKeys('', opts, OBS_OPTION_KEYS);
   const service = opts.service;
   if (typeof service !== 'string' || !SERVICE_NAME_PATTERN.test(service)) {
     throw new ObsError('OBS_ERR_INVALID_SERVICE_NAME', 'service', service);

@@ -27,6 +27,16 @@ describe('createObs', () => {
     expect(() => createObs({ service: 'api', buckets: { http: [0.1, 0.5, 2] } })).toThrowError(/OBS_ERR_INVALID_BUCKETS.*buckets\.http/);
   });
 
+  it('names the nearest known option of a misspelt or shortened one, and none when nothing is close', () => {
+    expect(errorOf(() => createObs({ service: 'api', maxSeries: 10 } as never), ObsError).message).toContain('did you mean `maxSeriesPerMetric`?');
+    expect(errorOf(() => createObs({ servce: 'api' } as never), ObsError).message).toContain('did you mean `service`?');
+    expect(errorOf(() => createObs({ service: 'api', buckets: { htp: [1] } } as never), ObsError).message).toContain('did you mean `buckets.http`?');
+    const far = errorOf(() => createObs({ service: 'api', colour: 'red' } as never), ObsError);
+    expect(far.option).toBe('colour');
+    expect(far.message).not.toContain('did you mean');
+    expect(far.message).toContain('known: service, env');
+  });
+
   it('keeps two instances in one process apart (private registries)', async () => {
     const a = createObs({ service: 'svc-a', defaultMetrics: false, ...quiet });
     const b = createObs({ service: 'svc-b', defaultMetrics: false, ...quiet });
