@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   OBS_ERR_INVALID_TOKEN: 'Pass a bearer token of at least 16 printable ASCII characters without spaces (e.g. the output of `openssl rand -hex 32`), or omit the option.',
   OBS_ERR_INVALID_CONFIG: 'Fix the named field of the configuration as the message says.',
   OBS_ERR_ALREADY_REGISTERED: 'Give custom metrics names that are not in the contract and not registered twice.',
+  OBS_ERR_MISSING_PEER: 'Install the optional peer dependency the message names, with the command it gives (e.g. `npm install @opentelemetry/sdk-node@^0.222`), or do not call the feature that needs it.',
   OBS_ERR_SCRAPE_FAILED: 'Check that the URL answers 200 with a metrics exposition from here: the service is running, the path is right, and pass a bearer token (--token or OBS_CONTRACT_TOKEN) when the endpoint is protected.',
 } as const;
 
@@ -30,6 +31,7 @@ export const ERROR_MEANINGS: Partial<Record<ObsErrorCode, string>> = {
   OBS_ERR_INVALID_TOKEN: 'The bearer token protecting a metrics endpoint is not a string of at least 16 printable characters without spaces.',
   OBS_ERR_INVALID_CONFIG: 'A configuration file or object (dashboards, rules, checker) has an invalid field.',
   OBS_ERR_ALREADY_REGISTERED: 'A metric of this name is already registered on this instance (contract metrics are registered by `createObs`).',
+  OBS_ERR_MISSING_PEER: 'A feature needs an optional peer dependency (tracing: `@opentelemetry/sdk-node`) that is not installed in the application.',
   OBS_ERR_SCRAPE_FAILED: 'The contract checker could not read a metrics exposition from the URL it was given.',
 };
 
