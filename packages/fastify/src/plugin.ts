@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createLogger, createMetricsHandler, createObs, createScrapeGuard, logRequest, type Obs, sampledSpanContext, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
+import { createLogger, createMetricsHandler, createObs, createScrapeGuard, logRequest, type Obs, ObsError, sampledSpanContext, scrape, startMetricsServer, UNMATCHED_PATH } from '@obs/metrics-standard';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ObsFastifyOptions, resolveOptions } from './options.js';
@@ -44,6 +44,25 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Whether Fastify writes its own per-request lines: its log controller (Fastify 5.12+, found by
+ * its symbol's description, on the instance or a prototype) or, before it, `disableRequestLogging`.
+ */
+function fastifyLogsRequests(fastify: FastifyInstance): boolean {
+  for (let o: object | null = fastify; o !== null; o = Object.getPrototypeOf(o)) {
+    const key = Object.getOwnPropertySymbols(o).find((k) => k.description === 'fastify.logController');
+    if (key === undefined) continue;
+    const controller = (o as Record<symbol, { disableRequestLogging?: unknown; isLogDisabled?: (req: unknown) => boolean }>)[key];
+    if (typeof controller?.isLogDisabled !== 'function' || typeof controller.disableRequestLogging === 'function') return false;
+    try {
+      return controller.isLogDisabled({ url: '/', raw: { url: '/', headers: {} }, headers: {} }) === false;
+    } catch {
+      return false; // a controller of the user's own: their call
+    }
+  }
+  return fastify.initialConfig.disableRequestLogging === false;
+}
+
 function pathOnly(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
@@ -57,6 +76,15 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
   const warner = obs.context.warner;
   const http = obs.http;
   const logLevel = opts.logRequests;
+  if (logLevel !== false && opts.logger !== undefined && opts.logger === (fastify.log as unknown) && fastifyLogsRequests(fastify)) {
+    // Fastify already writes its own lines for every request to app.log: ours would double them.
+    throw new ObsError(
+      'OBS_ERR_INVALID_OPTION',
+      'logger',
+      '<app.log>',
+      'Fastify already logs every request to app.log; create the app with `Fastify({ logController: new LogController({ disableRequestLogging: true }) })` (before Fastify 5.12: `disableRequestLogging: true`) so each request is logged once, by logRequests with the route template and trace ids, or leave out logRequests',
+    );
+  }
   const log = logLevel === false ? undefined : (opts.logger ?? createLogger(obs));
 
   const fail = (where: string, err: unknown) => {

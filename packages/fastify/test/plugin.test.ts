@@ -1,5 +1,5 @@
 import { createObs, type ObsError, UNMATCHED_PATH } from '@obs/metrics-standard';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import obsFastify from '../src/index.js';
 import { metricsOf, samples, total } from './helpers.js';
@@ -242,6 +242,38 @@ describe('option validation at registration', () => {
     }
     expect((await registerError({ service: 'ok', metrics: { tokn: 'a-test-token-of-32-characters-ok' } })).message).toContain('did you mean `metrics.token`?');
     expect((await registerError({ service: 'ok', Service: 'x' })).message).toContain('did you mean `service`?');
+  });
+});
+
+describe('logRequests with logger: app.log', () => {
+  function appWithLog(extra: Record<string, unknown> = {}) {
+    const lines: Array<{ msg: string; url?: string; req?: { url: string } }> = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const app = Fastify({ logger: { level: 'info', stream }, ...extra });
+    apps.push(app);
+    return { app, lines };
+  }
+
+  it("is refused while Fastify logs each request itself (each request would be logged twice), naming the fix", async () => {
+    const { app } = appWithLog();
+    const err = await app.register(obsFastify, { service: 'log-api', defaultMetrics: false, logRequests: 'info', logger: app.log }).ready().then(
+      () => undefined,
+      (e: ObsError) => e,
+    );
+    expect(err?.code).toBe('OBS_ERR_INVALID_OPTION');
+    expect(err?.option).toBe('logger');
+    expect(err?.message).toContain('disableRequestLogging: true');
+  });
+
+  it('with Fastify\'s request lines disabled (its LogController), each request is logged once', async () => {
+    const { app, lines } = appWithLog({ logController: new LogController({ disableRequestLogging: true }) });
+    await app.register(obsFastify, { service: 'log-api', defaultMetrics: false, logRequests: 'info', logger: app.log });
+    app.get('/users/:id', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/users/7`);
+    await app.close();
+    const about = lines.filter((l) => l.url === '/users/7' || l.req?.url === '/users/7');
+    expect(about.map((l) => l.msg)).toEqual(['request completed']);
   });
 });
 

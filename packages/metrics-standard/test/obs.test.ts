@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../../test-utils/errors.mjs';
 import { createObs, HTTP_METRICS, ObsError, SERVICE_METRICS, UNMATCHED_PATH } from '../src/index.js';
@@ -35,6 +36,12 @@ describe('createObs', () => {
     expect(far.option).toBe('colour');
     expect(far.message).not.toContain('did you mean');
     expect(far.message).toContain('known: service, env');
+  });
+
+  it('reports the version of this package on service_info{sdk}, not the contract version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const obs = createObs({ service: 'api', defaultMetrics: false, ...quiet });
+    expect(sampleValue(await obs.registry.metrics(), SERVICE_METRICS.info.name, { sdk: `obs-node/${version}` })).toBe(1);
   });
 
   it('keeps two instances in one process apart (private registries)', async () => {
