@@ -2,10 +2,11 @@
  * The `obs-dashboards` command line, as a function (the bin in cli.ts calls it), so tests and
  * scripts run it in-process.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ObsError } from '@obs/metrics-standard';
-import { loadConfigFile, type ObsDashboardsConfig, resolveConfig } from './config.js';
+import { loadConfigFile, type ObsDashboardsConfig, resolveConfig, selectorWarnings } from './config.js';
 import { checkOutput, generate, writeOutput } from './generate.js';
 
 /** Where the CLI writes; injected by tests. */
@@ -23,9 +24,14 @@ const USAGE = `Usage:
   obs-dashboards check    [--config FILE] [--out DIR]   exit 1 when DIR differs from what generate writes
 
 Options:
-  --config FILE   a .ts/.mts/.cts, .js/.mjs/.cjs or .json file exporting the configuration (default: none, built-in defaults)
+  --config FILE   a .ts/.mts/.cts, .js/.mjs/.cjs or .json file exporting the configuration
+                  (default: obs-dashboards.config.{ts,mts,cts,js,mjs,cjs,json} in the current folder
+                  when there is one, else the built-in defaults)
   --out DIR       output directory (default: dashboards)
   -h, --help      show this help`;
+
+/** The config file names picked up from the current folder without `--config`, in this order. */
+export const DEFAULT_CONFIG_FILES = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs', 'json'].map((ext) => `obs-dashboards.config.${ext}`);
 
 /**
  * Runs `obs-dashboards` with the given arguments and returns the exit code.
@@ -55,10 +61,16 @@ export async function runCli(
     return EXIT.usage;
   }
   const outDir = resolve(io.cwd, values.out ?? 'dashboards');
+  const configFile = values.config ?? DEFAULT_CONFIG_FILES.find((f) => existsSync(join(io.cwd, f)));
+  if (values.config === undefined) {
+    io.stdout(configFile === undefined ? 'obs-dashboards: no obs-dashboards.config.* in the current folder: built-in defaults' : `obs-dashboards: using ${configFile} (found in the current folder)`);
+  }
   let files: Map<string, string>;
   try {
-    const raw: ObsDashboardsConfig = values.config === undefined ? {} : await loadConfigFile(values.config, io.cwd);
-    files = generate(resolveConfig(raw));
+    const raw: ObsDashboardsConfig = configFile === undefined ? {} : await loadConfigFile(configFile, io.cwd);
+    const config = resolveConfig(raw);
+    for (const warning of selectorWarnings(config)) io.stderr(`obs-dashboards: ${warning}`);
+    files = generate(config);
   } catch (err) {
     if (err instanceof ObsError) {
       io.stderr(`obs-dashboards: ${err.message}`);
@@ -81,7 +93,9 @@ export async function runCli(
     ...result.missing.map((p) => `  missing: ${p}`),
     ...result.extra.map((p) => `  extra:   ${p}`),
   ];
-  io.stderr(`obs-dashboards: ${values.out ?? 'dashboards'} is out of date; run \`obs-dashboards generate\`:\n${lines.join('\n')}`);
+  // The command that repairs it, with the flags this check was given.
+  const flags = [...(values.config === undefined ? [] : ['--config', values.config]), ...(values.out === undefined ? [] : ['--out', values.out])];
+  io.stderr(`obs-dashboards: ${values.out ?? 'dashboards'} is out of date; run \`${['obs-dashboards generate', ...flags].join(' ')}\`:\n${lines.join('\n')}`);
   return EXIT.stale;
 }
 

@@ -45,6 +45,7 @@ export const WARNING_FIXES: Partial<Record<ObsWarningCode, string>> = {
   OBS_WARN_RECORD_FAILED: 'Read the message for the cause (usually a non-numeric value passed to inc/set/observe) and fix the call site.',
   OBS_WARN_COLLECT_FAILED: 'Make the named collect callback (or registry metric) handle its own failures; the message names it and the error it threw.',
   OBS_WARN_QUEUE_SIZE_FAILED: 'Check the connection of the queue adapter (e.g. Redis for BullMQ) and its timeout; the series come back on the next successful scrape.',
+  OBS_WARN_SELECTOR_LABEL: 'Set `targetLabels` (e.g. `{ cluster: \'eu-prod\' }`) so the generated scrape configuration adds the label, select on a label that exists (`service`, `job`, `instance`), or list the label in `knownLabels` if your services add it (`constLabels`).',
   OBS_WARN_TRACING_SHUTDOWN: 'Check that the trace exporter\'s endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`) is reachable at shutdown; the message names the error.',
 };
 
@@ -55,6 +56,7 @@ export const WARNING_CODES = {
   OBS_WARN_RECORD_FAILED: 'Recording a measurement threw; the measurement was dropped and the host was not affected.',
   OBS_WARN_COLLECT_FAILED: 'A collector failed at scrape time; its series are absent from this scrape.',
   OBS_WARN_QUEUE_SIZE_FAILED: 'A queue-size source failed or timed out at scrape time; its series are absent until it answers again.',
+  OBS_WARN_SELECTOR_LABEL: 'A dashboards selector uses a label that no series is known to carry; add it to every target with `targetLabels`, or list it in `knownLabels` when your services or relabelling add it.',
   OBS_WARN_TRACING_SHUTDOWN: 'Flushing the buffered spans when tracing shut down failed; those spans are lost, the shutdown went on.',
 } as const;
 

@@ -25,7 +25,8 @@ export function serviceMonitorManifests(cfg: ResolvedConfig): string {
     namespace: cfg.kubernetes.namespace,
     labels: { ...cfg.kubernetes.ruleLabels, 'app.kubernetes.io/managed-by': 'obs-dashboards' },
   });
-  const endpoint = { port: METRICS_PORT_NAME, path: '/metrics', interval: cfg.scrapeInterval, honorLabels: true };
+  const relabelings = Object.entries(cfg.targetLabels).map(([targetLabel, replacement]) => ({ targetLabel, replacement, action: 'replace' }));
+  const endpoint = { port: METRICS_PORT_NAME, path: '/metrics', interval: cfg.scrapeInterval, honorLabels: true, ...(relabelings.length > 0 && { relabelings }) };
   const serviceMonitor = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
