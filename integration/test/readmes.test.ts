@@ -115,3 +115,25 @@ describe('package manifests and README links work on the npm page', () => {
     }
   });
 });
+
+// The ports and exposure the READMEs show agree with the code: a metrics server binding every
+// interface is protected (the core README's advice), and the documented port is the default one
+// the generated prometheus.yml scrapes (9464).
+describe('README snippets: metrics servers', () => {
+  const all = [join(root, 'README.md'), ...packages.map(({ dir }) => join(dir, 'README.md'))].flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => ({ file: file.slice(root.length), code: m[1] as string })),
+  );
+  const calls = all.flatMap(({ file, code }) =>
+    [...code.matchAll(/\b(serve|startMetricsServer|startClusterMetricsServer)\(([^)]*)\)/g)].map((m) => ({ file, call: m[0], args: m[2] as string })),
+  );
+
+  it('finds the metrics-server calls', () => {
+    expect(calls.length).toBeGreaterThan(3);
+  });
+
+  it.each(calls.map((c) => [`${c.file}: ${c.call}`, c] as const))('%s', (_name, { args }) => {
+    if (/host:\s*'(0\.0\.0\.0|::)'/.test(args)) expect(args, 'binds every interface without token or allow').toMatch(/\b(token|allow)\b/);
+    const port = /port:\s*(\d+)/.exec(args)?.[1];
+    if (port !== undefined) expect(Number(port)).toBe(9464);
+  });
+});

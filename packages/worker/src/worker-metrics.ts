@@ -94,7 +94,7 @@ export interface WorkerMetrics {
    * shutdown drain and closes when it ends.
    *
    * @example
-   * const server = await wm.serve({ host: '0.0.0.0', port: 9465 });
+   * const server = await wm.serve({ host: '0.0.0.0', token: process.env.METRICS_TOKEN });
    */
   serve(options?: MetricsServerOptions): Promise<MetricsServer>;
   /**
@@ -191,7 +191,7 @@ function runTask<R>(run: TaskRun, fn: () => R): R {
  * const obs = createObs({ service: 'mailer' });
  * const wm = createWorkerMetrics(obs);
  * const handle = wm.wrap(async (job) => send(job), { queue: 'emails', task: 'send' });
- * await wm.serve({ port: 9465 });
+ * await wm.serve(); // http://127.0.0.1:9464/metrics
  */
 export function createWorkerMetrics(obsOrOptions: Obs | ObsOptions, options?: WorkerMetricsOptions): WorkerMetrics {
   const opts = checkOptions(options);
