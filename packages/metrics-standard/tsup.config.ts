@@ -7,4 +7,10 @@ import { packageConfig } from '../../tsup.shared.js';
 // project type-checking .ts and .cts files (both copies loaded) can pass an `Obs` from one to the
 // other, and `FastifyInstance.obs` declared by both copies of @obs/fastify's types is one type
 // (no TS2717). See docs/decisions/0061-dual-declarations.md.
-export default packageConfig(['src/index.ts', 'src/cli.ts', 'src/tracing/index.ts'], { shims: true, dts: { compilerOptions: { stripInternal: true } } });
+// noExternal: fastest-levenshtein (2 kB, for "did you mean") is bundled, so the obs-contract bin
+// stays self-contained and users install nothing more.
+export default packageConfig(['src/index.ts', 'src/cli.ts', 'src/tracing/index.ts'], {
+  shims: true,
+  dts: { compilerOptions: { stripInternal: true } },
+  noExternal: ['fastest-levenshtein'],
+});

@@ -54,6 +54,11 @@ function fastifyLogsRequests(fastify: FastifyInstance): boolean {
     if (key === undefined) continue;
     const controller = (o as Record<symbol, { disableRequestLogging?: unknown; isLogDisabled?: (req: unknown) => boolean }>)[key];
     if (typeof controller?.isLogDisabled !== 'function' || typeof controller.disableRequestLogging === 'function') return false;
+    // A subclass of Fastify's LogController (e.g. one that drops the request lines and keeps the
+    // error lines) is the user's own choice of lines.
+    let base: object | null = Object.getPrototypeOf(controller);
+    while (base !== null && !Object.hasOwn(base, 'isLogDisabled')) base = Object.getPrototypeOf(base);
+    if (base !== Object.getPrototypeOf(controller)) return false;
     try {
       return controller.isLogDisabled({ url: '/', raw: { url: '/', headers: {} }, headers: {} }) === false;
     } catch {
@@ -82,7 +87,7 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
       'OBS_ERR_INVALID_OPTION',
       'logger',
       '<app.log>',
-      'Fastify already logs every request to app.log; create the app with `Fastify({ logController: new LogController({ disableRequestLogging: true }) })` (before Fastify 5.12: `disableRequestLogging: true`) so each request is logged once, by logRequests with the route template and trace ids, or leave out logRequests',
+      'Fastify already logs every request to app.log, so each would be logged twice; turn Fastify\'s request lines off with its `logController` option (see "logRequests with app.log" in the @obs/fastify README; before Fastify 5.12: `disableRequestLogging: true`), or leave out logRequests',
     );
   }
   const log = logLevel === false ? undefined : (opts.logger ?? createLogger(obs));

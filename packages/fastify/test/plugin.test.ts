@@ -262,7 +262,18 @@ describe('logRequests with logger: app.log', () => {
     );
     expect(err?.code).toBe('OBS_ERR_INVALID_OPTION');
     expect(err?.option).toBe('logger');
-    expect(err?.message).toContain('disableRequestLogging: true');
+    expect(err?.message).toContain('logController');
+  });
+
+  it("accepts a LogController subclass of the user's (Fastify's error lines kept, request lines dropped)", async () => {
+    class RequestLinesOff extends LogController {
+      override incomingRequest() {}
+      override requestCompleted(error: unknown, ...rest: unknown[]) {
+        if (error) (super.requestCompleted as (...a: unknown[]) => void)(error, ...rest);
+      }
+    }
+    const { app } = appWithLog({ logController: new RequestLinesOff() });
+    await expect(app.register(obsFastify, { service: 'log-api', defaultMetrics: false, logRequests: 'info', logger: app.log }).ready()).resolves.toBeDefined();
   });
 
   it('with Fastify\'s request lines disabled (its LogController), each request is logged once', async () => {
