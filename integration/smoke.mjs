@@ -186,8 +186,9 @@ function typecheck(names) {
   // only checks resolution, to keep the run short.
   const common = { strict: true, noEmit: true, types: ['node'], target: 'es2022' };
   const configs = {
-    // ESM and CJS in separate programs, as a user has one or the other: together, the two copies of
-    // a declaration merge (e.g. `FastifyInstance.obs`) would clash in a way no real project sees.
+    // ESM and CJS in separate programs, as most users have one or the other, and together (a
+    // project type-checking .mts and .cts files loads both copies of every declaration merge,
+    // e.g. `FastifyInstance.obs`: they must agree, see docs/decisions/0061-dual-declarations.md).
     'tsconfig.node16-esm.json': {
       compilerOptions: { ...common, skipLibCheck: false, module: 'node16', moduleResolution: 'node16' },
       files: ['types/esm.mts'],
@@ -195,6 +196,10 @@ function typecheck(names) {
     'tsconfig.node16-cjs.json': {
       compilerOptions: { ...common, skipLibCheck: false, module: 'node16', moduleResolution: 'node16' },
       files: ['types/cjs.cts'],
+    },
+    'tsconfig.node16-mixed.json': {
+      compilerOptions: { ...common, skipLibCheck: false, module: 'node16', moduleResolution: 'node16' },
+      files: ['types/esm.mts', 'types/cjs.cts'],
     },
     'tsconfig.bundler.json': {
       compilerOptions: { ...common, skipLibCheck: true, module: 'esnext', moduleResolution: 'bundler' },

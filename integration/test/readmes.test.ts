@@ -86,3 +86,54 @@ describe('package READMEs', () => {
     expect(missingReadmeParts(name, readFileSync(file, 'utf8')), `${name}: README.md lacks`).toEqual([]);
   });
 });
+
+// On npmjs.com a README is shown without the repository around it: relative links are dead there.
+// The repository URL is written once, in the root package.json; every manifest points at it.
+describe('package manifests and README links work on the npm page', () => {
+  const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const repoUrl = String(rootPkg.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+
+  it('the root package.json names the repository (the one place its URL is written)', () => {
+    expect(repoUrl).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+  });
+
+  it.each(packages.map(({ dir, pkg }) => [pkg.name as string, dir, pkg]))('%s: repository (with directory), homepage and bugs', (_name, dir, pkg) => {
+    const directory = dir.slice(root.length).replace(/^\/+/, '');
+    expect(pkg.repository).toEqual({ type: 'git', url: rootPkg.repository.url, directory });
+    expect(pkg.homepage).toBe(`${repoUrl}/tree/main/${directory}#readme`);
+    expect(pkg.bugs).toEqual(rootPkg.bugs);
+  });
+
+  it.each(packages.map(({ dir, pkg }) => [pkg.name as string, dir]))('%s README: every link is absolute, and repository links name files that exist', (_name, dir) => {
+    const text = readFileSync(join(dir, 'README.md'), 'utf8');
+    const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] as string);
+    expect(links.filter((l) => !/^(https?:|mailto:|#)/.test(l)), 'relative links (dead on npmjs.com)').toEqual([]);
+    for (const link of links.filter((l) => l.startsWith(`${repoUrl}/`))) {
+      const m = /^\/(blob|tree)\/main\/([^#?]+)/.exec(link.slice(repoUrl.length));
+      expect(m, `${link}: expected ${repoUrl}/blob|tree/main/<path>`).not.toBeNull();
+      expect(existsSync(join(root, (m as RegExpExecArray)[2] as string)), `${link} names a path that does not exist`).toBe(true);
+    }
+  });
+});
+
+// The ports and exposure the READMEs show agree with the code: a metrics server binding every
+// interface is protected (the core README's advice), and the documented port is the default one
+// the generated prometheus.yml scrapes (9464).
+describe('README snippets: metrics servers', () => {
+  const all = [join(root, 'README.md'), ...packages.map(({ dir }) => join(dir, 'README.md'))].flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => ({ file: file.slice(root.length), code: m[1] as string })),
+  );
+  const calls = all.flatMap(({ file, code }) =>
+    [...code.matchAll(/\b(serve|startMetricsServer|startClusterMetricsServer)\(([^)]*)\)/g)].map((m) => ({ file, call: m[0], args: m[2] as string })),
+  );
+
+  it('finds the metrics-server calls', () => {
+    expect(calls.length).toBeGreaterThan(3);
+  });
+
+  it.each(calls.map((c) => [`${c.file}: ${c.call}`, c] as const))('%s', (_name, { args }) => {
+    if (/host:\s*'(0\.0\.0\.0|::)'/.test(args)) expect(args, 'binds every interface without token or allow').toMatch(/\b(token|allow)\b/);
+    const port = /port:\s*(\d+)/.exec(args)?.[1];
+    if (port !== undefined) expect(Number(port)).toBe(9464);
+  });
+});

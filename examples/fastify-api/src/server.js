@@ -5,7 +5,7 @@
 import { tracing } from './tracing.js';
 import obsFastify from '@obs/fastify';
 import { createLogger, createObs } from '@obs/metrics-standard';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 3001);
@@ -17,9 +17,15 @@ if (tracing) obs.onShutdown(() => tracing.shutdown());
 // countErrors: false because @obs/fastify already counts every handler error once; Fastify also
 // logs it at error level, which would count it a second time as `logged_error`.
 // logRequests: @obs/fastify's one line per request (route template, status, duration) carries the
-// request span's trace_id/span_id; Fastify's own request lines (`disableRequestLogging: true` to
-// drop them) may log from outside the request's async context.
-const app = Fastify({ loggerInstance: createLogger(obs, { countErrors: false }) });
+// request span's trace_id/span_id; Fastify's own request lines are turned off (its error lines
+// kept), or each request would be logged twice (@obs/fastify refuses `logger: app.log` then).
+class RequestLinesOff extends LogController {
+  incomingRequest() {}
+  requestCompleted(error, ...rest) {
+    if (error) super.requestCompleted(error, ...rest);
+  }
+}
+const app = Fastify({ loggerInstance: createLogger(obs, { countErrors: false }), logController: new RequestLinesOff() });
 
 await app.register(obsFastify, { obs, metrics: process.env.METRICS_TOKEN ? { token: process.env.METRICS_TOKEN } : {}, logRequests: 'info', logger: app.log });
 

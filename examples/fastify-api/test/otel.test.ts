@@ -109,8 +109,10 @@ describe('without tracing', () => {
       expect(plain.some((u) => /metrics-standard[\\/]dist[\\/]index\.c?js$/.test(u))).toBe(true);
       expect(plain.some((u) => /fastify[\\/]dist[\\/]index\.c?js$/.test(u))).toBe(true);
       expect(sdk(plain)).toEqual([]);
-      // The control: the tracing entry point does load the SDK, so the check above can fail.
-      expect(sdk(await loadedBy("await import('@obs/metrics-standard/tracing');")).length).toBeGreaterThan(0);
+      // The tracing entry point alone loads no SDK either: startTracing() does.
+      expect(sdk(await loadedBy("await import('@obs/metrics-standard/tracing');"))).toEqual([]);
+      // The control: starting tracing loads the SDK, so the checks above can fail.
+      expect(sdk(await loadedBy("const { startTracing } = await import('@obs/metrics-standard/tracing'); await startTracing({ service: 'load-check' }).shutdown();")).length).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,10 +3,11 @@
  * {@link ResolvedConfig} (every field filled, coded errors naming the field), and loading a config
  * file (JSON, JavaScript, or TypeScript through esbuild).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type MetricDefinition, type MetricType, ObsError } from '@obs/metrics-standard';
+import { closestName, LABELS, type MetricDefinition, type MetricType, ObsError, WARNING_FIXES } from '@obs/metrics-standard';
 import { MATCHER_LIST } from './promql/index.js';
 import {
   type AlertOverride,
@@ -62,8 +63,21 @@ export interface AlertmanagerConfigInput {
 export interface ObsDashboardsConfig {
   /** Grafana datasource used by provisioning (dashboards always use a `datasource` variable). */
   datasource?: { uid?: string; name?: string };
-  /** Extra label matchers added to every selector of a family, e.g. `env="prod"`. */
+  /**
+   * Extra label matchers added to every selector of a family, e.g. `cluster="eu-prod"`. Use labels
+   * every series of the family has: `service`, `job`, `instance`, a label of `targetLabels`, or one
+   * listed in `knownLabels`; any other makes the generator warn (`OBS_WARN_SELECTOR_LABEL`).
+   */
   selectors?: { service?: string; host?: string; kubernetes?: string };
+  /**
+   * Labels the generated scrape configuration (`prometheus.yml` jobs, ServiceMonitor/PodMonitor
+   * relabelings) adds to every target, e.g. `{ cluster: 'eu-prod' }`: what `selectors` can then
+   * select on. Contract label names (`env`, `version`, …) are refused: they would clash with the
+   * series' own.
+   */
+  targetLabels?: Record<string, string>;
+  /** Labels your services (`createObs({ constLabels })`) or your own relabelling add, so that selectors on them do not warn. */
+  knownLabels?: readonly string[];
   /** Prometheus scrape interval; also the Grafana datasource `timeInterval`. */
   scrapeInterval?: string;
   /** Prometheus rule evaluation interval. */
@@ -112,6 +126,8 @@ export interface ObsDashboardsConfig {
 export interface ResolvedConfig {
   datasource: { uid: string; name: string };
   selectors: { service: string; host: string; kubernetes: string };
+  targetLabels: Record<string, string>;
+  knownLabels: string[];
   scrapeInterval: string;
   evaluationInterval: string;
   domain: { metrics: MetricDefinition[]; panels: Required<DomainPanel>[]; alerts: DomainAlert[] };
@@ -132,6 +148,8 @@ export interface ResolvedConfig {
 export const CONFIG_DEFAULTS = {
   datasource: { uid: 'prometheus', name: 'Prometheus' },
   selectors: { service: '', host: '', kubernetes: '' },
+  targetLabels: {},
+  knownLabels: [],
   scrapeInterval: '15s',
   evaluationInterval: '15s',
   kubernetes: {
@@ -165,27 +183,13 @@ function fail(path: string, received: unknown, detail: string): never {
   throw new ObsError('OBS_ERR_INVALID_CONFIG', path, received, detail);
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** Rejects unknown keys, suggesting the closest known one (`threshhold` → `threshold`). */
 export function checkKeys(path: string, value: unknown, known: readonly string[]): Raw {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path || 'config', value, 'expected an object');
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const best = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0];
-    const hint = best !== undefined && distance(key, best) <= 3 ? `; did you mean \`${best}\`?` : '';
+    const best = closestName(key, known);
+    const hint = best !== undefined ? `; did you mean \`${best}\`?` : '';
     fail(path ? `${path}.${key}` : key, (value as Raw)[key], `unknown field${hint} Known fields: ${known.join(', ')}`);
   }
   return value as Raw;
@@ -291,6 +295,8 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
   const raw = checkKeys('', input ?? {}, [
     'datasource',
     'selectors',
+    'targetLabels',
+    'knownLabels',
     'scrapeInterval',
     'evaluationInterval',
     'runbookBaseUrl',
@@ -309,6 +315,18 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     if (v !== '' && !MATCHER_LIST.test(v)) fail(`selectors.${key}`, sel[key], 'expected label matchers such as env="prod", cluster=~"eu-.*"');
     return v;
   };
+  const targetLabels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(checkObject('targetLabels', raw.targetLabels))) {
+    if (!PROM_LABEL.test(k) || k.startsWith('__')) fail(`targetLabels.${k}`, k, 'not a Prometheus label name');
+    if (CONTRACT_LABELS.has(k) || k === 'job' || k === 'instance') {
+      fail(`targetLabels.${k}`, k, `\`${k}\` is a contract or Prometheus label: a target label would clash with the series' own; pick another name (e.g. \`cluster\`, \`deployment\`)`);
+    }
+    targetLabels[k] = str(`targetLabels.${k}`, v, '', /^.+$/, 'a non-empty string');
+  }
+  if (raw.knownLabels !== undefined && (!Array.isArray(raw.knownLabels) || raw.knownLabels.some((l) => typeof l !== 'string' || !PROM_LABEL.test(l)))) {
+    fail('knownLabels', raw.knownLabels, 'expected an array of label names');
+  }
+  const knownLabels = [...((raw.knownLabels as string[] | undefined) ?? [])];
   const dom = checkKeys('domain', raw.domain ?? {}, ['metrics', 'panels', 'alerts']);
   if (dom.metrics !== undefined && !Array.isArray(dom.metrics)) fail('domain.metrics', dom.metrics, 'expected an array of metric definitions');
   const metrics = ((dom.metrics as unknown[] | undefined) ?? []).map((m, i) => domainMetric(`domain.metrics.${i}`, m));
@@ -387,6 +405,8 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
       name: str('datasource.name', ds.name, CONFIG_DEFAULTS.datasource.name),
     },
     selectors: { service: matchers('service'), host: matchers('host'), kubernetes: matchers('kubernetes') },
+    targetLabels,
+    knownLabels,
     scrapeInterval: duration('scrapeInterval', raw.scrapeInterval, CONFIG_DEFAULTS.scrapeInterval),
     evaluationInterval: duration('evaluationInterval', raw.evaluationInterval, CONFIG_DEFAULTS.evaluationInterval),
     domain: { metrics, panels, alerts: (dom.alerts as DomainAlert[] | undefined) ?? [] },
@@ -403,6 +423,49 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
   };
 }
 
+const PROM_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const CONTRACT_LABELS: ReadonlySet<string> = new Set(Object.values(LABELS));
+
+function checkObject(path: string, value: unknown): Raw {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, value, 'expected an object');
+  return value as Raw;
+}
+
+/**
+ * Labels every series of a selector family carries, as far as the generator knows: what the
+ * services emit on every series, what Prometheus adds (`job`, `instance`, `targetLabels`), the
+ * Kubernetes monitors' target labels, and `knownLabels`.
+ */
+export function knownSelectorLabels(cfg: ResolvedConfig, family: 'service' | 'host'): Set<string> {
+  const common = ['job', 'instance', ...Object.keys(cfg.targetLabels), ...cfg.knownLabels];
+  const kubernetes = ['namespace', 'pod', 'container', 'endpoint'];
+  return new Set(family === 'service' ? [LABELS.service, ...kubernetes, ...common] : [...kubernetes, 'node', ...common]);
+}
+
+/**
+ * One `OBS_WARN_SELECTOR_LABEL` message per selector label that nothing the generator knows of
+ * produces: every query, rule and variable using it would select nothing. Negative matchers
+ * (`!=`, `!~`) match series without the label, so they are not reported.
+ *
+ * @example
+ * selectorWarnings(resolveConfig({ selectors: { service: 'env="prod"' } })); // one warning about `env`
+ */
+export function selectorWarnings(cfg: ResolvedConfig): string[] {
+  const out: string[] = [];
+  for (const family of ['service', 'host'] as const) {
+    const known = knownSelectorLabels(cfg, family);
+    for (const m of cfg.selectors[family].matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)) {
+      const [, label, op] = m as unknown as [string, string, string];
+      if (op === '!=' || op === '!~' || known.has(label)) continue;
+      out.push(
+        `OBS_WARN_SELECTOR_LABEL: selectors.${family} selects on \`${label}\`, which no series is known to carry (known: ${[...known].join(', ')}); every query, rule and variable with it would select nothing. ${WARNING_FIXES.OBS_WARN_SELECTOR_LABEL}`,
+      );
+    }
+  }
+  return out;
+}
+
 /**
  * Loads a configuration file: `.json`, `.js`/`.mjs`/`.cjs` (default export), or
  * `.ts`/`.mts`/`.cts` (bundled with esbuild through bundle-require, then imported). Returns the
@@ -414,6 +477,7 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
 export async function loadConfigFile(file: string, cwd: string = process.cwd()): Promise<ObsDashboardsConfig> {
   const path = resolve(cwd, file);
   const ext = extname(path);
+  if (!existsSync(path)) fail('--config', file, `no such file: ${path}`);
   let value: unknown;
   try {
     if (ext === '.json') {
@@ -422,7 +486,8 @@ export async function loadConfigFile(file: string, cwd: string = process.cwd()):
       value = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
     } else if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
       const { bundleRequire } = await import('bundle-require');
-      const { mod } = await bundleRequire({ filepath: path, cwd });
+      // Silent: esbuild's own report would print before (and besides) the coded error below.
+      const { mod } = await bundleRequire({ filepath: path, cwd, esbuildOptions: { logLevel: 'silent' } });
       value = (mod as { default?: unknown }).default ?? mod;
     } else {
       fail('--config', file, 'expected a .json, .js, .mjs, .cjs, .ts, .mts or .cts file');

@@ -6,11 +6,13 @@ export {
   type DomainMetricInput,
   type DomainPanel,
   defineConfig,
+  knownSelectorLabels,
   loadConfigFile,
   type ObsDashboardsConfig,
   type PackName,
   type ResolvedConfig,
   resolveConfig,
+  selectorWarnings,
 } from './config.js';
 export { DASHBOARD_UIDS, type DashboardName, GENERATED_NOTE, labelValues, OBS_TAG } from './dashboards/common.js';
 export { containersDashboard } from './dashboards/containers.js';
@@ -40,7 +42,7 @@ export {
 } from './output.js';
 export { type DatastoreTargets, datastoreScrapeJobs, prometheusConfigFile, type ScrapeJob } from './prometheus-config/index.js';
 export * as promql from './promql/index.js';
-export { type CliIo, EXIT, runCli } from './run-cli.js';
+export { type CliIo, DEFAULT_CONFIG_FILES, EXIT, runCli } from './run-cli.js';
 export {
   ALERT_CATALOGUE,
   buildAlertmanagerConfig,

@@ -2,9 +2,11 @@
  * The `obs-dashboards` command line, as a function (the bin in cli.ts calls it), so tests and
  * scripts run it in-process.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ObsError } from '@obs/metrics-standard';
-import { loadConfigFile, type ObsDashboardsConfig, resolveConfig } from './config.js';
+import { loadConfigFile, type ObsDashboardsConfig, resolveConfig, selectorWarnings } from './config.js';
 import { generate } from './generate.js';
 import { assertSafeOutDir, checkOutput, listSome, MANIFEST_FILE, writeOutput } from './output.js';
 
@@ -23,13 +25,18 @@ const USAGE = `Usage:
   obs-dashboards check    [--config FILE] [--out DIR]               exit 1 when DIR differs from what generate writes
 
 Options:
-  --config FILE   a .ts/.mts/.cts, .js/.mjs/.cjs or .json file exporting the configuration (default: none, built-in defaults)
+  --config FILE   a .ts/.mts/.cts, .js/.mjs/.cjs or .json file exporting the configuration
+                  (default: obs-dashboards.config.{ts,mts,cts,js,mjs,cjs,json} in the current folder
+                  when there is one, else the built-in defaults)
   --out DIR       output directory (default: dashboards); not empty, the filesystem root or your home folder
   --dry-run       list what generate would write and remove; touch nothing
   -h, --help      show this help
 
 generate records what it wrote in DIR/${MANIFEST_FILE} and removes only files listed
 there that it no longer generates (and that were not edited since); every other file in DIR is kept.`;
+
+/** The config file names picked up from the current folder without `--config`, in this order. */
+export const DEFAULT_CONFIG_FILES = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs', 'json'].map((ext) => `obs-dashboards.config.${ext}`);
 
 /**
  * Runs `obs-dashboards` with the given arguments and returns the exit code.
@@ -59,13 +66,19 @@ export async function runCli(
     return EXIT.usage;
   }
   const shown = values.out ?? 'dashboards';
+  const configFile = values.config ?? DEFAULT_CONFIG_FILES.find((f) => existsSync(join(io.cwd, f)));
+  if (values.config === undefined) {
+    io.stdout(configFile === undefined ? 'obs-dashboards: no obs-dashboards.config.* in the current folder: built-in defaults' : `obs-dashboards: using ${configFile} (found in the current folder)`);
+  }
   let outDir: string;
   let files: Map<string, string>;
   try {
     outDir = assertSafeOutDir(shown, io.cwd, '--out');
     if (values['dry-run'] && command !== 'generate') throw new ObsError('OBS_ERR_INVALID_OPTION', '--dry-run', true, 'only `generate` takes --dry-run');
-    const raw: ObsDashboardsConfig = values.config === undefined ? {} : await loadConfigFile(values.config, io.cwd);
-    files = generate(resolveConfig(raw));
+    const raw: ObsDashboardsConfig = configFile === undefined ? {} : await loadConfigFile(configFile, io.cwd);
+    const config = resolveConfig(raw);
+    for (const warning of selectorWarnings(config)) io.stderr(`obs-dashboards: ${warning}`);
+    files = generate(config);
     if (command === 'generate') {
       const r = await writeOutput(outDir, files, { dryRun: values['dry-run'] === true, option: '--out' });
       const name = (p: string) => `${shown}/${p}`.replace(/^\.\//, '');
@@ -103,7 +116,9 @@ export async function runCli(
     ...result.missing.map((p) => `  missing: ${p}`),
     ...result.extra.map((p) => `  extra:   ${p}`),
   ];
-  io.stderr(`obs-dashboards: ${shown} is out of date${foreign}; run \`obs-dashboards generate\`:\n${lines.join('\n')}`);
+  // The command that repairs it, with the flags this check was given.
+  const flags = [...(values.config === undefined ? [] : ['--config', values.config]), ...(values.out === undefined ? [] : ['--out', values.out])];
+  io.stderr(`obs-dashboards: ${shown} is out of date${foreign}; run \`${['obs-dashboards generate', ...flags].join(' ')}\`:\n${lines.join('\n')}`);
   return EXIT.stale;
 }
 

@@ -2,6 +2,7 @@ import {
   createObs,
   createScrapeGuard,
   METRICS_ENDPOINT_OPTION_KEYS,
+  OBS_OPTION_KEYS,
   type MetricsEndpointOptions,
   type Obs,
   ObsError,
@@ -11,6 +12,7 @@ import {
   rejectUnknownKeys,
   type ScrapeGuard,
   typeOnly,
+  withOptionPath,
 } from '@obs/metrics-standard';
 
 /**
@@ -92,6 +94,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'createObsExpress needs { service } or { obs }');
   }
+  // Every key checked here, against this package's options and the core's: a typo is named with
+  // the nearest option (`ignor` → `ignore`) and nothing unknown reaches createObs.
+  rejectUnknownKeys('', options, [...OWN_KEYS, ...OBS_OPTION_KEYS]);
   const { metrics, ignore, obs: given, logRequests = false, logQueryString = false, logger, ...core } = options as Record<string, unknown> & { obs?: unknown };
   if (logRequests !== false && logRequests !== 'info' && logRequests !== 'debug') throw invalid('logRequests', logRequests, "expected false, 'info' or 'debug'");
   if (typeof logQueryString !== 'boolean') throw invalid('logQueryString', logQueryString, 'expected true or false');
@@ -117,7 +122,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   // scrape, and before an obs is created); the scrape limits are validated with the handler.
   const protection: Record<string, unknown> = {};
   for (const k of PROTECTION_OPTION_KEYS) if (Object.hasOwn(endpoint, k)) protection[k] = (endpoint as Record<string, unknown>)[k];
-  const guard = createScrapeGuard(protection);
+  // Named in full (`metrics.token`).
+  const guard = withOptionPath('metrics', () => createScrapeGuard(protection));
 
   const ignoreExact = new Set<string>();
   const ignorePrefixes: string[] = [];

@@ -360,8 +360,8 @@ describe('start-up validation', () => {
     [{ service: 'Bad Name' }, 'OBS_ERR_INVALID_SERVICE_NAME', 'service'],
     [{ service: 'ok', metrics: { path: 'metrics' } }, 'OBS_ERR_INVALID_OPTION', 'metrics.path'],
     [{ service: 'ok', metrics: { tokn: 'x' } }, 'OBS_ERR_INVALID_OPTION', 'metrics.tokn'],
-    [{ service: 'ok', metrics: { token: 'short' } }, 'OBS_ERR_INVALID_TOKEN', 'token'],
-    [{ service: 'ok', metrics: { allow: ['10.0.0.0/33'] } }, 'OBS_ERR_INVALID_CIDR', 'allow[0]'],
+    [{ service: 'ok', metrics: { token: 'short' } }, 'OBS_ERR_INVALID_TOKEN', 'metrics.token'],
+    [{ service: 'ok', metrics: { allow: ['10.0.0.0/33'] } }, 'OBS_ERR_INVALID_CIDR', 'metrics.allow[0]'],
     [{ service: 'ok', metrics: true }, 'OBS_ERR_INVALID_OPTION', 'metrics'],
     [{ service: 'ok', ignore: '/healthz' }, 'OBS_ERR_INVALID_OPTION', 'ignore'],
     [{ service: 'ok', ignore: ['/users/:id'] }, 'OBS_ERR_INVALID_OPTION', 'ignore[0]'],
@@ -371,6 +371,20 @@ describe('start-up validation', () => {
     const err = errorOf(() => createObsExpress(options as never), ObsError);
     expect(err.code).toBe(code);
     expect(err.option).toBe(option);
+  });
+
+  it("a misspelt option names the nearest of Express's own options and lists them, before any createObs", () => {
+    const warnings: string[] = [];
+    const err = errorOf(() => createObsExpress({ service: 'ok', ignor: ['/healthz'], onWarning: (c: string) => warnings.push(c) } as never), ObsError);
+    expect(err.message).toContain('did you mean `ignore`?');
+    for (const key of ['ignore', 'metrics', 'logRequests', 'logger', 'obs', 'service', 'env', 'exemplars']) expect(err.message).toContain(key);
+    expect(errorOf(() => createObsExpress({ service: 'ok', metrics: { tokn: TOKEN } } as never), ObsError).message).toContain('did you mean `metrics.token`?');
+    // With an `obs`, the leftover key is named too (never passed on).
+    const o = createObsExpress({ service: 'ok', defaultMetrics: false });
+    const withObs = errorOf(() => createObsExpress({ obs: o.obs, logRequest: 'info' } as never), ObsError);
+    expect(withObs.option).toBe('logRequest');
+    expect(withObs.message).toContain('did you mean `logRequests`?');
+    void o.obs.shutdown({ timeoutMs: 0 });
   });
 
   it('rejects an obs together with options that would create another', () => {

@@ -1,5 +1,15 @@
 import type { MetricsServerOptions as CoreMetricsServerOptions, MetricsEndpointOptions, Obs, ObsOptions, RequestLogger } from '@obs/metrics-standard';
-import { METRICS_ENDPOINT_OPTION_KEYS, METRICS_SERVER_OPTION_KEYS, ObsError, rejectUnknownKeys, typeOnly } from '@obs/metrics-standard';
+import {
+  createScrapeGuard,
+  METRICS_ENDPOINT_OPTION_KEYS,
+  METRICS_SERVER_OPTION_KEYS,
+  OBS_OPTION_KEYS,
+  ObsError,
+  PROTECTION_OPTION_KEYS,
+  rejectUnknownKeys,
+  typeOnly,
+  withOptionPath,
+} from '@obs/metrics-standard';
 
 /**
  * The `/metrics` route on the application's own port: the core's protection options (`token`,
@@ -36,6 +46,13 @@ export interface ObsFastifyPluginOptions {
   /** How long closing the app waits for in-flight requests before the shutdown callbacks run. Default: 10 000 ms. */
   shutdownTimeoutMs?: number;
   /**
+   * How long `app.close()` keeps the listener open after `service_up` became 0, answering only the
+   * metrics route (every other request gets Fastify's 503), so that a scrape sees the shutdown.
+   * Set it to your scrape interval to be sure Prometheus sees `service_up 0`. Default: 0 (the
+   * listener stops as soon as `app.close()` is called, as Fastify does).
+   */
+  shutdownDelayMs?: number;
+  /**
    * Log one line per counted request when it ends, at this level (`method`, `url`, `path` (the
    * route template), `status`, `duration_ms`, and the request span's `trace_id`/`span_id` when
    * tracing is on), or `false` for none. Default: `false` (it costs throughput; see the README).
@@ -65,12 +82,13 @@ export interface ResolvedOptions {
   metricsServer: MetricsServerOptions | undefined;
   ignore: ReadonlySet<string>;
   shutdownTimeoutMs: number;
+  shutdownDelayMs: number;
   logRequests: false | 'info' | 'debug';
   logQueryString: boolean;
   logger: RequestLogger | undefined;
 }
 
-const PLUGIN_KEYS = ['obs', 'metrics', 'metricsServer', 'ignore', 'shutdownTimeoutMs', 'logRequests', 'logQueryString', 'logger'] as const;
+const PLUGIN_KEYS = ['obs', 'metrics', 'metricsServer', 'ignore', 'shutdownTimeoutMs', 'shutdownDelayMs', 'logRequests', 'logQueryString', 'logger'] as const;
 /** Keys Fastify itself reads from `register` options; allowed and not passed on. */
 const FASTIFY_REGISTER_KEYS = ['prefix', 'logLevel', 'logSerializers'] as const;
 const PATH = /^\/\S*$/;
@@ -107,6 +125,13 @@ function endpoint(source: Record<string, unknown>): MetricsEndpointOptions {
   return out as MetricsEndpointOptions;
 }
 
+/** Validates the protection options of `source` now, naming them under `option` (`metrics.token`). */
+function validateProtection(option: string, source: Record<string, unknown>): void {
+  const protection: Record<string, unknown> = {};
+  for (const k of PROTECTION_OPTION_KEYS) if (Object.hasOwn(source, k)) protection[k] = source[k];
+  withOptionPath(option, () => createScrapeGuard(protection));
+}
+
 /**
  * Validate the plugin options at registration; throws a coded `ObsError` naming the option.
  * The protection options themselves are validated by the core's `createScrapeGuard` / `startMetricsServer`.
@@ -115,6 +140,9 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (input === undefined || !isObject(input)) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', input, 'register @obs/fastify with { service } or { obs }');
   }
+  // Every key checked here, against the plugin's options, Fastify's register options and the
+  // core's: a typo is named with the nearest option (`ignor` → `ignore`) and never reaches createObs.
+  rejectUnknownKeys('', input, [...PLUGIN_KEYS, ...OBS_OPTION_KEYS, ...FASTIFY_REGISTER_KEYS]);
   const core: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {
     if ((PLUGIN_KEYS as readonly string[]).includes(k) || (FASTIFY_REGISTER_KEYS as readonly string[]).includes(k)) continue;
@@ -141,6 +169,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   else if (isObject(input.metrics)) {
     const m = pick(input.metrics, 'metrics', ['path', ...METRICS_ENDPOINT_OPTION_KEYS]);
     metrics = { ...endpoint(input.metrics), path: urlPath('metrics.path', m.path, '/metrics') };
+    // The token and allowlist fail at registration, named in full (`metrics.token`).
+    validateProtection('metrics', input.metrics);
   } else throw new ObsError('OBS_ERR_INVALID_OPTION', 'metrics', input.metrics, 'expected { path?, token?, allow?, trustProxyHops?, open?, cacheMs?, maxConcurrentScrapes? } or false');
 
   let metricsServer: MetricsServerOptions | undefined;
@@ -152,6 +182,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       throw new ObsError('OBS_ERR_INVALID_OPTION', 'metricsServer.port', port, 'expected an integer port from 0 to 65535');
     }
     if (host !== undefined && (typeof host !== 'string' || host === '')) throw new ObsError('OBS_ERR_INVALID_OPTION', 'metricsServer.host', host, 'expected a host name or address');
+    validateProtection('metricsServer', input.metricsServer);
     const { host: _h, port: _p, path: _path, ...rest } = input.metricsServer;
     metricsServer = { ...rest, ...(port === undefined ? {} : { port: port as number }), path: urlPath('metricsServer.path', s.path, '/metrics'), ...(host === undefined ? {} : { host: host as string }) };
   }
@@ -168,6 +199,10 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (t !== undefined && (typeof t !== 'number' || !Number.isInteger(t) || t < 0)) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'shutdownTimeoutMs', t, 'expected an integer number of milliseconds, 0 or more');
   }
+  const d = input.shutdownDelayMs;
+  if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 600_000)) {
+    throw new ObsError('OBS_ERR_INVALID_OPTION', 'shutdownDelayMs', d, 'expected an integer number of milliseconds from 0 to 600000');
+  }
   const logRequests = input.logRequests ?? false;
   if (logRequests !== false && logRequests !== 'info' && logRequests !== 'debug') {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'logRequests', logRequests, "expected false, 'info' or 'debug'");
@@ -178,5 +213,5 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof (logger as RequestLogger).info !== 'function' || typeof (logger as RequestLogger).debug !== 'function')) {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'logger', logger, 'expected a pino logger (e.g. createLogger(obs))');
   }
-  return { obs, obsOptions, metrics, metricsServer, ignore, shutdownTimeoutMs: (t as number | undefined) ?? 10_000, logRequests, logQueryString, logger: logger as RequestLogger | undefined };
+  return { obs, obsOptions, metrics, metricsServer, ignore, shutdownTimeoutMs: (t as number | undefined) ?? 10_000, shutdownDelayMs: (d as number | undefined) ?? 0, logRequests, logQueryString, logger: logger as RequestLogger | undefined };
 }

@@ -1,5 +1,17 @@
-import type { ServerResponse } from 'node:http';
-import { createLogger, createMetricsEndpoint, createObs, logRequest, type Obs, sampledSpanContext, startMetricsServer, UNMATCHED_PATH, warnUnprotected } from '@obs/metrics-standard';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  createLogger,
+  createMetricsEndpoint,
+  createMetricsHandler,
+  createObs,
+  logRequest,
+  type Obs,
+  ObsError,
+  sampledSpanContext,
+  startMetricsServer,
+  UNMATCHED_PATH,
+  warnUnprotected,
+} from '@obs/metrics-standard';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ObsFastifyOptions, resolveOptions } from './options.js';
@@ -44,6 +56,30 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Whether Fastify writes its own per-request lines: its log controller (Fastify 5.12+, found by
+ * its symbol's description, on the instance or a prototype) or, before it, `disableRequestLogging`.
+ */
+function fastifyLogsRequests(fastify: FastifyInstance): boolean {
+  for (let o: object | null = fastify; o !== null; o = Object.getPrototypeOf(o)) {
+    const key = Object.getOwnPropertySymbols(o).find((k) => k.description === 'fastify.logController');
+    if (key === undefined) continue;
+    const controller = (o as Record<symbol, { disableRequestLogging?: unknown; isLogDisabled?: (req: unknown) => boolean }>)[key];
+    if (typeof controller?.isLogDisabled !== 'function' || typeof controller.disableRequestLogging === 'function') return false;
+    // A subclass of Fastify's LogController (e.g. one that drops the request lines and keeps the
+    // error lines) is the user's own choice of lines.
+    let base: object | null = Object.getPrototypeOf(controller);
+    while (base !== null && !Object.hasOwn(base, 'isLogDisabled')) base = Object.getPrototypeOf(base);
+    if (base !== Object.getPrototypeOf(controller)) return false;
+    try {
+      return controller.isLogDisabled({ url: '/', raw: { url: '/', headers: {} }, headers: {} }) === false;
+    } catch {
+      return false; // a controller of the user's own: their call
+    }
+  }
+  return fastify.initialConfig.disableRequestLogging === false;
+}
+
 function pathOnly(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
@@ -57,6 +93,15 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
   const warner = obs.context.warner;
   const http = obs.http;
   const logLevel = opts.logRequests;
+  if (logLevel !== false && opts.logger !== undefined && opts.logger === (fastify.log as unknown) && fastifyLogsRequests(fastify)) {
+    // Fastify already writes its own lines for every request to app.log: ours would double them.
+    throw new ObsError(
+      'OBS_ERR_INVALID_OPTION',
+      'logger',
+      '<app.log>',
+      'Fastify already logs every request to app.log, so each would be logged twice; turn Fastify\'s request lines off with its `logController` option (see "logRequests with app.log" in the @obs/fastify README; before Fastify 5.12: `disableRequestLogging: true`), or leave out logRequests',
+    );
+  }
   const log = logLevel === false ? undefined : (opts.logger ?? createLogger(obs));
   const logOptions = { keepQuery: opts.logQueryString };
 
@@ -194,9 +239,21 @@ async function obsFastifyPlugin(fastify: FastifyInstance, options: ObsFastifyOpt
 
   let shutdown: Promise<boolean> | undefined;
   // preClose runs before Fastify stops the listener: service_up is 0 while in-flight requests drain.
+  // Fastify already answers every request with 503 once closing began, so during the
+  // `shutdownDelayMs` window the metrics route is answered in front of Fastify, on the raw server.
   fastify.addHook('preClose', (done: HookHandlerDoneFunction) => {
     shutdown = obs.shutdown({ timeoutMs: opts.shutdownTimeoutMs });
-    done();
+    const server = fastify.server;
+    if (opts.shutdownDelayMs === 0 || opts.metrics === false || !server.listening) return done();
+    const { path, ...protection } = opts.metrics;
+    const metricsListener = createMetricsHandler(obs, protection);
+    const fastifyListeners = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (pathOnly(req.url ?? '') === path) return metricsListener(req, res);
+      for (const listener of fastifyListeners) listener.call(server, req, res);
+    });
+    setTimeout(done, opts.shutdownDelayMs);
   });
   // onClose runs after the listener closed: wait for the drain, then close the metrics listener.
   fastify.addHook('onClose', async () => {

@@ -1,5 +1,5 @@
 import { createObs, type ObsError, UNMATCHED_PATH } from '@obs/metrics-standard';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import obsFastify from '../src/index.js';
 import { metricsOf, samples, total } from './helpers.js';
@@ -217,8 +217,10 @@ describe('option validation at registration', () => {
     [{ service: 'ok', metrics: true }, 'OBS_ERR_INVALID_OPTION', 'metrics'],
     [{ service: 'ok', metrics: { path: 'metrics' } }, 'OBS_ERR_INVALID_OPTION', 'metrics.path'],
     [{ service: 'ok', metrics: { tokn: 'x' } }, 'OBS_ERR_INVALID_OPTION', 'metrics.tokn'],
-    [{ service: 'ok', metrics: { token: 'short' } }, 'OBS_ERR_INVALID_TOKEN', 'token'],
-    [{ service: 'ok', metrics: { allow: ['not-an-ip'] } }, 'OBS_ERR_INVALID_CIDR', 'allow[0]'],
+    [{ service: 'ok', metrics: { token: 'short' } }, 'OBS_ERR_INVALID_TOKEN', 'metrics.token'],
+    [{ service: 'ok', metrics: { allow: ['not-an-ip'] } }, 'OBS_ERR_INVALID_CIDR', 'metrics.allow[0]'],
+    [{ service: 'ok', metricsServer: { token: 'short' } }, 'OBS_ERR_INVALID_TOKEN', 'metricsServer.token'],
+    [{ service: 'ok', shutdownDelayMs: 1.5 }, 'OBS_ERR_INVALID_OPTION', 'shutdownDelayMs'],
     [{ service: 'ok', metricsServer: { port: 70_000 } }, 'OBS_ERR_INVALID_OPTION', 'metricsServer.port'],
     [{ service: 'ok', ignore: '/healthz' }, 'OBS_ERR_INVALID_OPTION', 'ignore'],
     [{ service: 'ok', ignore: ['healthz'] }, 'OBS_ERR_INVALID_OPTION', 'ignore[0]'],
@@ -228,5 +230,107 @@ describe('option validation at registration', () => {
     expect(err.code).toBe(code);
     expect(err.option).toBe(option);
     expect(err.message).toContain(code);
+  });
+
+  it("a misspelt option names the plugin's own nearest option and lists the plugin's keys, not only the core's", async () => {
+    const err = await registerError({ service: 'ok', ignor: ['/healthz'] });
+    expect(err.code).toBe('OBS_ERR_INVALID_OPTION');
+    expect(err.option).toBe('ignor');
+    expect(err.message).toContain('did you mean `ignore`?');
+    for (const key of ['ignore', 'metrics', 'metricsServer', 'logRequests', 'logger', 'obs', 'shutdownTimeoutMs', 'service', 'env']) {
+      expect(err.message).toContain(key);
+    }
+    expect((await registerError({ service: 'ok', metrics: { tokn: 'a-test-token-of-32-characters-ok' } })).message).toContain('did you mean `metrics.token`?');
+    expect((await registerError({ service: 'ok', Service: 'x' })).message).toContain('did you mean `service`?');
+  });
+});
+
+describe('logRequests with logger: app.log', () => {
+  function appWithLog(extra: Record<string, unknown> = {}) {
+    const lines: Array<{ msg: string; url?: string; req?: { url: string } }> = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const app = Fastify({ logger: { level: 'info', stream }, ...extra });
+    apps.push(app);
+    return { app, lines };
+  }
+
+  it("is refused while Fastify logs each request itself (each request would be logged twice), naming the fix", async () => {
+    const { app } = appWithLog();
+    const err = await app.register(obsFastify, { service: 'log-api', defaultMetrics: false, logRequests: 'info', logger: app.log }).ready().then(
+      () => undefined,
+      (e: ObsError) => e,
+    );
+    expect(err?.code).toBe('OBS_ERR_INVALID_OPTION');
+    expect(err?.option).toBe('logger');
+    expect(err?.message).toContain('logController');
+  });
+
+  it("accepts a LogController subclass of the user's (Fastify's error lines kept, request lines dropped)", async () => {
+    class RequestLinesOff extends LogController {
+      override incomingRequest() {}
+      override requestCompleted(error: unknown, ...rest: unknown[]) {
+        if (error) (super.requestCompleted as (...a: unknown[]) => void)(error, ...rest);
+      }
+    }
+    const { app } = appWithLog({ logController: new RequestLinesOff() });
+    await expect(app.register(obsFastify, { service: 'log-api', defaultMetrics: false, logRequests: 'info', logger: app.log }).ready()).resolves.toBeDefined();
+  });
+
+  it('with Fastify\'s request lines disabled (its LogController), each request is logged once', async () => {
+    const { app, lines } = appWithLog({ logController: new LogController({ disableRequestLogging: true }) });
+    await app.register(obsFastify, { service: 'log-api', defaultMetrics: false, logRequests: 'info', logger: app.log });
+    app.get('/users/:id', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/users/7`);
+    await app.close();
+    const about = lines.filter((l) => l.url === '/users/7' || l.req?.url === '/users/7');
+    expect(about.map((l) => l.msg)).toEqual(['request completed']);
+  });
+});
+
+describe('shutdownDelayMs: the metrics route answers while the app closes', () => {
+  async function closing(options: Record<string, unknown>) {
+    const app = Fastify();
+    apps.push(app);
+    await app.register(obsFastify, { service: 'drain-api', defaultMetrics: false, ...options } as never);
+    app.get('/users/:id', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const closed = app.close();
+    // A scrape that arrives after close() began (as Prometheus's would after SIGTERM).
+    await new Promise((r) => setTimeout(r, 50));
+    const scrape = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then(
+      async (res) => ({ status: res.status, body: await res.text() }),
+      (err: Error) => ({ status: 0, body: String(err.cause ?? err) }),
+    );
+    const other = await fetch(`${base}/users/1`).then(
+      (res) => res.status,
+      () => 0,
+    );
+    await closed;
+    return { scrape, other };
+  }
+
+  it('with shutdownDelayMs, a scrape after app.close() began sees service_up 0; other routes get 503', async () => {
+    const { scrape, other } = await closing({ shutdownDelayMs: 1000, metrics: { token: TOKEN } });
+    expect(scrape.status).toBe(200);
+    expect(total(scrape.body, 'service_up', { service: 'drain-api' })).toBe(0);
+    expect(other).toBe(503);
+  });
+
+  it('the window keeps the route protection (no token → 401)', async () => {
+    const app = Fastify();
+    apps.push(app);
+    await app.register(obsFastify, { service: 'drain-api', defaultMetrics: false, shutdownDelayMs: 1000, metrics: { token: TOKEN } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const closed = app.close();
+    const res = await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/metrics`);
+    expect(res.status).toBe(401);
+    await closed;
+  });
+
+  it('without it (the default), the listener stops at once, as Fastify does: the scrape cannot connect', async () => {
+    const { scrape } = await closing({});
+    expect(scrape.status).toBe(0);
   });
 });

@@ -9,11 +9,13 @@ export const DEFAULT_MAX_SERIES_PER_METRIC = 2000;
  * caller records under {@link OVERFLOW_VALUE} instead, and one coded warning is emitted.
  */
 export class SeriesGuard {
+  /** @internal */
   private count = 0;
 
   constructor(
     readonly metric: string,
     readonly cap: number,
+    /** @internal */
     private readonly warner: Warner,
   ) {}
 

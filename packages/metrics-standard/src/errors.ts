@@ -13,6 +13,7 @@ export const ERROR_CODES = {
     'Set the environment variable that holds the token (e.g. METRICS_TOKEN) before the service starts; to serve the metrics without a token on purpose, remove the `token` key and pass `open: true` (or protect them with `allow`).',
   OBS_ERR_INVALID_CONFIG: 'Fix the named field of the configuration as the message says.',
   OBS_ERR_ALREADY_REGISTERED: 'Give custom metrics names that are not in the contract and not registered twice.',
+  OBS_ERR_MISSING_PEER: 'Install the optional peer dependency the message names, with the command it gives (e.g. `npm install @opentelemetry/sdk-node@^0.222`), or do not call the feature that needs it.',
   OBS_ERR_SCRAPE_FAILED: 'Check that the URL answers 200 with a metrics exposition from here: the service is running, the path is right, and pass a bearer token (--token or OBS_CONTRACT_TOKEN) when the endpoint is protected.',
   OBS_ERR_UNSAFE_OUTPUT: 'Point `--out` (or `writeOutput`\'s folder) at a folder of its own, e.g. `dashboards`: never empty, the filesystem root or your home folder, and move aside files obs-dashboards did not write that sit where it writes. Nothing was written.',
 } as const;
@@ -34,6 +35,7 @@ export const ERROR_MEANINGS: Partial<Record<ObsErrorCode, string>> = {
   OBS_ERR_MISSING_TOKEN: 'A metrics endpoint was given a `token` key whose value is undefined, null or empty (usually `process.env.METRICS_TOKEN` with the variable unset); it is refused rather than served open.',
   OBS_ERR_INVALID_CONFIG: 'A configuration file or object (dashboards, rules, checker) has an invalid field.',
   OBS_ERR_ALREADY_REGISTERED: 'A metric of this name is already registered on this instance (contract metrics are registered by `createObs`).',
+  OBS_ERR_MISSING_PEER: 'A feature needs an optional peer dependency (tracing: `@opentelemetry/sdk-node`) that is not installed in the application.',
   OBS_ERR_SCRAPE_FAILED: 'The contract checker could not read a metrics exposition from the URL it was given.',
   OBS_ERR_UNSAFE_OUTPUT: 'The dashboards generator was pointed at a folder where writing could destroy files it did not write (empty path, root, home folder, or a foreign file where a generated one goes).',
 };
@@ -52,6 +54,7 @@ export const WARNING_FIXES: Partial<Record<ObsWarningCode, string>> = {
     'Pass `token` (a secret Prometheus sends as a bearer token) or `allow` (the scrapers\' addresses), or serve the metrics on a separate port bound to a private interface; if a network policy already restricts who reaches the port, pass `open: true` to say so.',
   OBS_WARN_SCRAPE_REJECTED: 'Scrape less often or from fewer scrapers, or raise `maxConcurrentScrapes`; a legitimate Prometheus sends one scrape at a time per target.',
   OBS_WARN_QUEUE_ERROR: 'Read the message for the cause (usually the queue\'s Redis connection); later errors are counted in `service_errors_total` without a new warning.',
+  OBS_WARN_SELECTOR_LABEL: 'Set `targetLabels` (e.g. `{ cluster: \'eu-prod\' }`) so the generated scrape configuration adds the label, select on a label that exists (`service`, `job`, `instance`), or list the label in `knownLabels` if your services add it (`constLabels`).',
   OBS_WARN_TRACING_SHUTDOWN: 'Check that the trace exporter\'s endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`) is reachable at shutdown; the message names the error.',
 };
 
@@ -65,6 +68,7 @@ export const WARNING_CODES = {
   OBS_WARN_METRICS_UNPROTECTED: 'An open metrics endpoint (no token, no allowlist, no `open: true`) is on the application\'s port or a non-loopback address: anyone who reaches it reads the route names, error types and resource use.',
   OBS_WARN_SCRAPE_REJECTED: 'More scrapes arrived at once than `maxConcurrentScrapes`; the extra ones were answered 503 with Retry-After.',
   OBS_WARN_QUEUE_ERROR: 'A queue consumer (e.g. a BullMQ worker) emitted an `error` event; it is counted in `service_errors_total{type}` each time and told once.',
+  OBS_WARN_SELECTOR_LABEL: 'A dashboards selector uses a label that no series is known to carry; add it to every target with `targetLabels`, or list it in `knownLabels` when your services or relabelling add it.',
   OBS_WARN_TRACING_SHUTDOWN: 'Flushing the buffered spans when tracing shut down failed; those spans are lost, the shutdown went on.',
 } as const;
 
@@ -102,7 +106,7 @@ export function redactSecrets(text: string): string {
 
 const TYPE_ONLY: unique symbol = Symbol('obs.typeOnly');
 
-/** Marks a received value whose content must never be shown (e.g. the value of an unknown option), only its type. @internal */
+/** Marks a received value whose content must never be shown (e.g. the value of an unknown option), only its type. For the @obs packages. */
 export function typeOnly(value: unknown): unknown {
   return { [TYPE_ONLY]: true, value };
 }
@@ -178,8 +182,12 @@ export class ObsError extends Error {
    * `console.log`) never prints it; the message shows it through {@link describeReceived}.
    */
   declare readonly received: unknown;
+  /** True when the message shows only the type of `received` (e.g. the value of an unknown key). */
+  declare readonly receivedTypeOnly: boolean;
   /** How to fix it. */
   readonly hint: string;
+  /** What is wrong with it, as the message says between parentheses. */
+  readonly detail: string | undefined;
 
   constructor(code: ObsErrorCode, option: string, received: unknown, detail?: string) {
     const hint = ERROR_CODES[code];
@@ -187,8 +195,12 @@ export class ObsError extends Error {
     this.name = 'ObsError';
     this.code = code;
     this.option = option;
-    const raw = received !== null && typeof received === 'object' && (received as Record<symbol, unknown>)[TYPE_ONLY] === true ? (received as { value: unknown }).value : received;
+    const onlyType = received !== null && typeof received === 'object' && (received as Record<symbol, unknown>)[TYPE_ONLY] === true;
+    const raw = onlyType ? (received as { value: unknown }).value : received;
     Object.defineProperty(this, 'received', { value: raw, enumerable: false });
+    // Rethrown under a longer option path (withOptionPath), the value stays described by type only.
+    Object.defineProperty(this, 'receivedTypeOnly', { value: onlyType, enumerable: false });
     this.hint = hint;
+    this.detail = detail;
   }
 }

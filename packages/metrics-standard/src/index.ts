@@ -2,7 +2,7 @@ export * from './definitions/index.js';
 export { describeReceived, ERROR_CODES, ERROR_MEANINGS, redactSecrets, typeOnly, WARNING_CODES, WARNING_FIXES, ObsError, type ObsErrorCode, type ObsWarningCode } from './errors.js';
 export { defaultWarningHandler, Warner, type WarningHandler } from './warnings.js';
 export { DEFAULT_MAX_SERIES_PER_METRIC, SeriesGuard } from './cardinality.js';
-export { rejectUnknownKeys } from './validate.js';
+export { closestName, rejectUnknownKeys, withOptionPath } from './validate.js';
 export {
   capLabelValue,
   MAX_LABEL_VALUE_LENGTH,
@@ -21,7 +21,7 @@ export { HttpRecorder, normalizeMethod, statusLabel } from './instruments/http.j
 export { DEFAULT_MAX_ERROR_TYPES, ErrorRecorder, errorTypeOf, normalizeErrorType } from './instruments/errors.js';
 export { WorkTracker } from './instruments/work-tracker.js';
 export { readCgroupLimits, type CgroupLimits } from './collectors/index.js';
-export { createObs, SDK_NAME, type Obs, type ObsOptions, type ShutdownOptions } from './obs.js';
+export { createObs, OBS_OPTION_KEYS, SDK_NAME, type Obs, type ObsOptions, type ShutdownOptions } from './obs.js';
 export * from './exposition/index.js';
 export { createLogger, logRequest, type ObsLoggerOptions, type RequestLogFields, type RequestLogger } from './logger.js';
 export { sampledSpanContext } from './tracing/span-context.js';

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { RESOURCE_COLLECTORS, type Collector, type CollectorContext } from './collectors/index.js';
 import { HTTP_METRICS } from './definitions/http.js';
-import { CONTRACT_VERSION } from './definitions/index.js';
+import pkg from '../package.json' with { type: 'json' };
 import { LABELS, SERVICE_NAME_PATTERN } from './definitions/labels.js';
 import { SERVICE_METRICS } from './definitions/service.js';
 import type { MetricDefinition } from './definitions/types.js';
@@ -49,7 +49,8 @@ export interface ObsOptions {
   exemplars?: boolean;
 }
 
-const KNOWN_OPTIONS = [
+/** The option names of {@link createObs}, for integrations that accept them among their own. */
+export const OBS_OPTION_KEYS = [
   'service',
   'env',
   'version',
@@ -68,8 +69,11 @@ const KNOWN_OPTIONS = [
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const RESERVED_LABELS: ReadonlySet<string> = new Set([...Object.values(LABELS), 'job', 'instance', 'quantile']);
 
-/** The SDK identity reported on `service_info{sdk}`: implementation and contract version. */
-export const SDK_NAME = `obs-node/${CONTRACT_VERSION}`;
+/**
+ * The SDK identity reported on `service_info{sdk}`: this implementation and the version of this
+ * package (read from its package.json when it is built), e.g. `obs-node/0.1.0`.
+ */
+export const SDK_NAME = `obs-node/${pkg.version}`;
 
 /** Options of {@link Obs.shutdown}. */
 export interface ShutdownOptions {
@@ -132,7 +136,7 @@ export interface Obs {
 export function createObs(options: ObsOptions): Obs {
   const opts = optionalObject('options', options);
   if (opts === undefined) throw new ObsError('OBS_ERR_INVALID_SERVICE_NAME', 'service', options, 'createObs needs { service }');
-  rejectUnknownKeys('', opts, KNOWN_OPTIONS);
+  rejectUnknownKeys('', opts, OBS_OPTION_KEYS);
   const service = opts.service;
   if (typeof service !== 'string' || !SERVICE_NAME_PATTERN.test(service)) {
     throw new ObsError('OBS_ERR_INVALID_SERVICE_NAME', 'service', service);

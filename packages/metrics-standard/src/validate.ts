@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { ObsError, typeOnly } from './errors.js';
 
 /** Throws OBS_ERR_INVALID_OPTION unless `value` is undefined or a string. */
@@ -24,16 +25,43 @@ export function optionalInteger(option: string, value: unknown, fallback: number
 }
 
 /**
+ * The known name closest to `name` (a typo or a case slip: `ignor` → `ignore`, `Service` →
+ * `service`), or undefined when none is close enough to be what was meant.
+ */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  const lower = name.toLowerCase();
+  for (const candidate of known) {
+    const d = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  // At most one edit in three characters (and at least one): `tokn` → `token`, not `env` → `obs`.
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3))) return best;
+  // Else a shortened name: `maxSeries` → `maxSeriesPerMetric`.
+  return lower.length >= 4 ? known.find((k) => k.toLowerCase().startsWith(lower)) : undefined;
+}
+
+/**
  * Throws OBS_ERR_INVALID_OPTION for keys the options type does not have (a typo must not pass
- * silently), naming `option.key` and the known keys.
+ * silently), naming `option.key`, the nearest known key when one is close, and the known keys.
  *
  * @example
- * rejectUnknownKeys('metrics', { pth: '/m' }, ['path', 'token']); // throws: invalid option `metrics.pth`
+ * rejectUnknownKeys('metrics', { pth: '/m' }, ['path', 'token']); // throws: invalid option `metrics.pth` (… did you mean `path`? …)
  */
 export function rejectUnknownKeys(option: string, value: object, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new ObsError('OBS_ERR_INVALID_OPTION', `${option}${option ? '.' : ''}${key}`, typeOnly((value as Record<string, unknown>)[key]), `unknown option; known: ${known.join(', ')}`);
+      const near = closestName(key, known);
+      throw new ObsError(
+        'OBS_ERR_INVALID_OPTION',
+        `${option}${option ? '.' : ''}${key}`,
+        typeOnly((value as Record<string, unknown>)[key]),
+        `unknown option${near === undefined ? '' : `; did you mean \`${option}${option ? '.' : ''}${near}\`?`}; known: ${known.join(', ')}`,
+      );
     }
   }
 }
@@ -65,4 +93,22 @@ export function validateBuckets(option: string, value: unknown, required: readon
     if (!value.includes(r)) throw new ObsError('OBS_ERR_INVALID_BUCKETS', option, value, `the alert rules need a ${r} s bound`);
   }
   return [...value];
+}
+
+/**
+ * Runs `validate` and names the option of a coded error it throws in full, under `prefix`: the core
+ * validates `{ token }`, an integration passes its `metrics` option, so the user reads `metrics.token`.
+ *
+ * @example
+ * const guard = withOptionPath('metrics', () => createScrapeGuard(options.metrics)); // OBS_ERR_INVALID_TOKEN … `metrics.token`
+ */
+export function withOptionPath<T>(prefix: string, validate: () => T): T {
+  try {
+    return validate();
+  } catch (err) {
+    if (!(err instanceof ObsError) || prefix === '') throw err;
+    const option = err.option === '' ? prefix : `${prefix}${err.option.startsWith('[') ? '' : '.'}${err.option}`;
+    const detail = err.detail?.replaceAll(/`([^`]+)`\?/g, (m, name: string) => (m.endsWith('?') ? `\`${prefix}.${name}\`?` : m));
+    throw new ObsError(err.code, option, err.receivedTypeOnly ? typeOnly(err.received) : err.received, detail);
+  }
 }

@@ -12,9 +12,10 @@ export const defaultWarningHandler: WarningHandler = (code, message) => {
  * Emits each (code, key) warning at most once per instance, credentials in the text masked; never throws.
  */
 export class Warner {
+  /** @internal */
   private readonly seen = new Set<string>();
 
-  constructor(private readonly handler: WarningHandler = defaultWarningHandler) {}
+  constructor(/** @internal */ private readonly handler: WarningHandler = defaultWarningHandler) {}
 
   /** Warn once for this code and key (e.g. the metric name). Returns true when it was emitted. */
   once(code: ObsWarningCode, key: string, detail: string): boolean {

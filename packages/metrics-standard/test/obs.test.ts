@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../../test-utils/errors.mjs';
 import { createObs, HTTP_METRICS, ObsError, SERVICE_METRICS, UNMATCHED_PATH } from '../src/index.js';
@@ -25,6 +26,22 @@ describe('createObs', () => {
   it('rejects unknown options and buckets that drop the 1 s bound the alerts need', () => {
     expect(() => createObs({ service: 'api', maxSeries: 10 } as never)).toThrowError(/OBS_ERR_INVALID_OPTION.*maxSeries/);
     expect(() => createObs({ service: 'api', buckets: { http: [0.1, 0.5, 2] } })).toThrowError(/OBS_ERR_INVALID_BUCKETS.*buckets\.http/);
+  });
+
+  it('names the nearest known option of a misspelt or shortened one, and none when nothing is close', () => {
+    expect(errorOf(() => createObs({ service: 'api', maxSeries: 10 } as never), ObsError).message).toContain('did you mean `maxSeriesPerMetric`?');
+    expect(errorOf(() => createObs({ servce: 'api' } as never), ObsError).message).toContain('did you mean `service`?');
+    expect(errorOf(() => createObs({ service: 'api', buckets: { htp: [1] } } as never), ObsError).message).toContain('did you mean `buckets.http`?');
+    const far = errorOf(() => createObs({ service: 'api', colour: 'red' } as never), ObsError);
+    expect(far.option).toBe('colour');
+    expect(far.message).not.toContain('did you mean');
+    expect(far.message).toContain('known: service, env');
+  });
+
+  it('reports the version of this package on service_info{sdk}, not the contract version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const obs = createObs({ service: 'api', defaultMetrics: false, ...quiet });
+    expect(sampleValue(await obs.registry.metrics(), SERVICE_METRICS.info.name, { sdk: `obs-node/${version}` })).toBe(1);
   });
 
   it('keeps two instances in one process apart (private registries)', async () => {

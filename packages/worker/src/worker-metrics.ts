@@ -95,7 +95,7 @@ export interface WorkerMetrics {
    * shutdown drain and closes when it ends.
    *
    * @example
-   * const server = await wm.serve({ host: '0.0.0.0', port: 9465 });
+   * const server = await wm.serve({ host: '0.0.0.0', token: process.env.METRICS_TOKEN });
    */
   serve(options?: MetricsServerOptions): Promise<MetricsServer>;
   /**
@@ -192,7 +192,7 @@ function runTask<R>(run: TaskRun, fn: () => R): R {
  * const obs = createObs({ service: 'mailer' });
  * const wm = createWorkerMetrics(obs);
  * const handle = wm.wrap(async (job) => send(job), { queue: 'emails', task: 'send' });
- * await wm.serve({ port: 9465 });
+ * await wm.serve(); // http://127.0.0.1:9464/metrics
  */
 export function createWorkerMetrics(obsOrOptions: Obs | ObsOptions, options?: WorkerMetricsOptions): WorkerMetrics {
   const opts = checkOptions(options);
@@ -328,7 +328,7 @@ export function createWorkerMetrics(obsOrOptions: Obs | ObsOptions, options?: Wo
   return wm;
 }
 
-/** A WorkerMetrics as is, or the one of an Obs (`createWorkerMetrics(obs)`): what the adapters accept. @internal */
+/** A WorkerMetrics as is, or the one of an Obs (`createWorkerMetrics(obs)`): what the adapters accept. For the @obs packages. */
 export function asWorkerMetrics(t: WorkerMetrics | Obs): WorkerMetrics {
   if (t !== null && typeof t === 'object' && 'obs' in t && typeof (t as WorkerMetrics).begin === 'function') return t as WorkerMetrics;
   return createWorkerMetrics(t as Obs);

@@ -40,7 +40,15 @@ export function serviceMonitorManifests(cfg: ResolvedConfig): string {
     labels: { ...k8s.ruleLabels, 'app.kubernetes.io/managed-by': 'obs-dashboards' },
   });
   const namespaceSelector = { matchNames: [...k8s.scrapeNamespaces] };
-  const endpoint = (relabelings: object[]) => ({ port: METRICS_PORT_NAME, path: '/metrics', interval: cfg.scrapeInterval, honorLabels: false, relabelings });
+  // `targetLabels` on every target: what `selectors` may select on.
+  const targetRelabelings = Object.entries(cfg.targetLabels).map(([targetLabel, replacement]) => ({ targetLabel, replacement, action: 'replace' }));
+  const endpoint = (relabelings: object[]) => ({
+    port: METRICS_PORT_NAME,
+    path: '/metrics',
+    interval: cfg.scrapeInterval,
+    honorLabels: false,
+    relabelings: [...relabelings, ...targetRelabelings],
+  });
   const serviceMonitor = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',

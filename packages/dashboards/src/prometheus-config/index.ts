@@ -3,7 +3,7 @@
  * scrape jobs for @obs services (static and file-based discovery) and the exporters the
  * dashboards read.
  */
-import { LABELS, RABBITMQ_ENDPOINTS } from '@obs/metrics-standard';
+import { DEFAULT_METRICS_PORT, LABELS, RABBITMQ_ENDPOINTS } from '@obs/metrics-standard';
 import type { ResolvedConfig } from '../config.js';
 import { HOST } from '../rules/catalogue.js';
 import { toYaml } from '../yaml.js';
@@ -66,11 +66,22 @@ export function datastoreScrapeJobs(targets: DatastoreTargets): ScrapeJob[] {
  * prometheusConfigFile(resolveConfig({ scrapeInterval: '30s' }))
  */
 export function prometheusConfigFile(cfg: ResolvedConfig): string {
-  const job = (name: string, target: string, labels?: Record<string, string>) => ({ job_name: name, static_configs: [{ targets: [target], ...(labels && { labels }) }] });
+  // `targetLabels` on every target: what `selectors` may select on (static targets: `labels`;
+  // discovered ones: a relabelling, since their labels come from the target files).
+  const relabel =
+    Object.keys(cfg.targetLabels).length > 0
+      ? { relabel_configs: Object.entries(cfg.targetLabels).map(([target_label, replacement]) => ({ target_label, replacement })) }
+      : {};
+  // (a new object each time: a shared one would be written as a YAML alias)
+  const withLabels = (targets: string[], extra: Record<string, string> = {}) => {
+    const labels = { ...cfg.targetLabels, ...extra };
+    return { targets, ...(Object.keys(labels).length > 0 && { labels }) };
+  };
+  const job = (name: string, target: string, extra?: Record<string, string>) => ({ job_name: name, static_configs: [withLabels([target], extra)] });
   // Each @obs target carries its `service` (= the name the service gives createObs) as a target
   // label: `up{service="…"}` exists from the first scrape, so ServiceDown sees a service that
   // crashes at boot. `host` names the machine, shared with its node_exporter.
-  const service = (target: string, name: string) => ({ targets: [target], labels: { [SERVICE]: name, [HOST]: EXAMPLE_HOST } });
+  const service = (target: string, name: string) => withLabels([target], { [SERVICE]: name, [HOST]: EXAMPLE_HOST });
   return toYaml(
     {
       global: { scrape_interval: cfg.scrapeInterval, evaluation_interval: cfg.evaluationInterval },
@@ -82,17 +93,21 @@ export function prometheusConfigFile(cfg: ResolvedConfig): string {
           job_name: 'obs-services',
           metrics_path: '/metrics',
           honor_labels: true,
-          static_configs: [service('checkout-api:3000', 'checkout-api'), service('billing-worker:3001', 'billing-worker')],
+          static_configs: [service('checkout-api:3000', 'checkout-api'), service(`billing-worker:${DEFAULT_METRICS_PORT}`, 'billing-worker')],
         },
         {
           job_name: 'obs-services-discovered',
           metrics_path: '/metrics',
           honor_labels: true,
           file_sd_configs: [{ files: ['targets/*.json', 'targets/*.yml'], refresh_interval: '1m' }],
+          ...relabel,
         },
         job('node', 'node-exporter:9100', { [HOST]: EXAMPLE_HOST }),
         job('cadvisor', 'cadvisor:8080'),
-        ...datastoreScrapeJobs({ postgres: ['postgres-exporter:9187'], redis: ['redis-exporter:9121'], rabbitmq: ['rabbitmq:15692'] }),
+        ...datastoreScrapeJobs({ postgres: ['postgres-exporter:9187'], redis: ['redis-exporter:9121'], rabbitmq: ['rabbitmq:15692'] }).map((j) => ({
+          ...j,
+          static_configs: j.static_configs.map((c) => withLabels(c.targets)),
+        })),
       ],
     },
     [
@@ -103,7 +118,8 @@ export function prometheusConfigFile(cfg: ResolvedConfig): string {
       [
         ['scrape_configs', 1],
         [
-          'Services speaking the @obs contract, listed by hand. Give every target its `service` label (the name the',
+          'Services speaking the @obs contract, listed by hand (an HTTP service on its app port, a worker on its',
+          ' metrics server: @obs/worker serve(), port 9464 by default). Give every target its `service` label (the name the',
           ' service passes to createObs): ServiceDown alerts on up{service="…"} == 0, which is the only series a',
           ' service that crashes at boot ever has. honor_labels keeps the service\'s own labels as it reports them.',
           ' `host` (optional) names the machine, the same value on its node_exporter: HighAPIMemoryUsage then falls',

@@ -25,7 +25,7 @@ export const DEFAULT_MAX_CONCURRENT_SCRAPES = 10;
 
 type Rendered = Omit<ScrapeResult, 'format'>;
 
-/** Renders scrapes with coalescing, a short cache and a cap on concurrent scrapes. @internal */
+/** Renders scrapes with coalescing, a short cache and a cap on concurrent scrapes (the integrations serve their routes through it). */
 export interface ScrapeLimiter {
   /** Take a slot for one scrape; `undefined` when all are taken (answer 503). Call the release exactly once when the response is over. */
   admit(): (() => void) | undefined;
@@ -46,7 +46,6 @@ interface Entry {
  * arrives meanwhile; its result reused for `cacheMs`; at most `maxConcurrentScrapes` responses at
  * once. `epoch()` returns a value that changes when a cached render must not be reused (e.g. the
  * service began shutting down: `service_up` changed). Validates its options (coded errors).
- * @internal
  */
 export function createScrapeLimiter(
   renderFormat: (format: ExpositionFormat, accept: string | readonly string[] | undefined) => Promise<Rendered>,

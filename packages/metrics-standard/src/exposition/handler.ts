@@ -36,7 +36,7 @@ export function createMetricsEndpoint(obs: Obs, options: MetricsEndpointOptions 
   return { guard, limiter };
 }
 
-/** Split endpoint options into the protection part and the limit part (keys kept as given, even when undefined). @internal */
+/** Split endpoint options into the protection part and the limit part (keys kept as given, even when undefined). For the @obs packages. */
 export function splitEndpointOptions(options: object): { protection: ProtectionOptions; limits: ScrapeLimitOptions } {
   const protection: Record<string, unknown> = {};
   const limits: Record<string, unknown> = {};
@@ -64,7 +64,6 @@ function reply(res: ServerResponse, status: number, text: string, headers: Reado
  * (503), the shared render, 500 plus one warning on failure (the client gets no error text). Shared
  * by the per-process and the cluster endpoints. Warns once (`OBS_WARN_METRICS_UNPROTECTED`) when
  * an open endpoint answers on a non-loopback address.
- * @internal
  */
 export function serveMetrics(limiter: ScrapeLimiter, guard: ScrapeGuard, warner: Warner, where = 'a metrics handler'): MetricsHandler {
   const failed = (res: ServerResponse, err: unknown) => {

@@ -212,7 +212,6 @@ export function isLoopback(address: string | undefined): boolean {
  * Warn once (`OBS_WARN_METRICS_UNPROTECTED`) that `where` serves the metrics to anyone who can
  * reach it, unless the guard has a token, an allowlist or `open: true`. The integrations call it
  * for a route on the application's own port; the standalone server when it binds beyond loopback.
- * @internal
  */
 export function warnUnprotected(guard: ScrapeGuard, warner: Warner, where: string): void {
   if (!guard.unprotected) return;

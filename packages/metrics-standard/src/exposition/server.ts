@@ -47,7 +47,7 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** The listen options plus the endpoint options of a standalone server, validated. @internal */
+/** The listen options plus the endpoint options of a standalone server, validated. For the @obs packages. */
 export function splitServerOptions(options: unknown, extraKeys: readonly string[] = []): { listen: Required<ListenOptions>; rest: Record<string, unknown> } {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'expected an object');
   rejectUnknownKeys('', options, [...METRICS_SERVER_OPTION_KEYS, ...extraKeys]);
@@ -65,7 +65,7 @@ export function splitServerOptions(options: unknown, extraKeys: readonly string[
   return { listen, rest };
 }
 
-/** Serve `handler` at `path` on its own server. @internal */
+/** Serve `handler` at `path` on its own server. For the @obs packages. */
 export async function listenMetrics(handler: MetricsHandler, { host, port, path, headersTimeoutMs, requestTimeoutMs, maxConnections }: Required<ListenOptions>): Promise<MetricsServer> {
   const server = createServer(
     {
@@ -125,7 +125,7 @@ export async function startMetricsServer(obs: Obs, options: MetricsServerOptions
   return running;
 }
 
-/** One `OBS_WARN_METRICS_UNPROTECTED` when an open standalone server binds beyond loopback. @internal */
+/** One `OBS_WARN_METRICS_UNPROTECTED` when an open standalone server binds beyond loopback. For the @obs packages. */
 export function warnIfReachable(guard: ScrapeGuard, warner: Warner, host: string, url: string): void {
   if (!isLoopback(host)) warnUnprotected(guard, warner, `the metrics server at ${url}`);
 }

@@ -52,11 +52,14 @@ export function errorTypeOf(error: unknown): string {
  */
 export class ErrorRecorder {
   readonly counter: ObsCounter<typeof SERVICE_METRICS.errorsTotal>;
+  /** @internal */
   private readonly types = new Map<string, CounterChild>();
 
   constructor(
     ctx: InstrumentContext,
+    /** @internal */
     private readonly maxTypes: number,
+    /** @internal */
     private readonly warner: Warner,
   ) {
     this.counter = new ObsCounter(SERVICE_METRICS.errorsTotal, ctx);

@@ -41,11 +41,14 @@ export class HttpRecorder {
   readonly requests: ObsCounter<typeof HTTP_METRICS.requestsTotal>;
   readonly duration: ObsHistogram<typeof HTTP_METRICS.requestDuration>;
   readonly inFlightGauge: ObsGauge<typeof HTTP_METRICS.requestsInFlight>;
+  /** @internal */
   private readonly routes = new Map<string, Map<string, RouteEntry>>();
+  /** @internal */
   private inFlight = 0;
 
   constructor(
     ctx: InstrumentContext,
+    /** @internal */
     private readonly work: WorkTracker,
     buckets?: readonly number[],
   ) {

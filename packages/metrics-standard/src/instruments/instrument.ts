@@ -71,18 +71,23 @@ function safeCollect(name: string, warner: Warner, collect: NonNullable<Instrume
  */
 abstract class Instrument<Child> {
   readonly labelNames: readonly string[];
+  /** @internal */
   protected readonly guard: SeriesGuard;
+  /** @internal */
   private readonly children = new Map<string, Child>();
+  /** @internal */
   private overflowChild: Child | undefined;
 
   constructor(
     readonly definition: MetricDefinition,
+    /** @internal */
     protected readonly ctx: InstrumentContext,
   ) {
     this.labelNames = definition.labels.filter((l) => !ctx.constantLabels.has(l));
     this.guard = new SeriesGuard(definition.name, ctx.maxSeriesPerMetric, ctx.warner);
   }
 
+  /** @internal */
   protected abstract makeChild(values: string[]): Child;
 
   /** The cached child for these label values, in `labelNames` order; past the cap, the overflow child. */
@@ -120,6 +125,7 @@ abstract class Instrument<Child> {
     return this.guard.size;
   }
 
+  /** @internal */
   protected fail(err: unknown): void {
     this.ctx.warner.once(
       'OBS_WARN_RECORD_FAILED',
@@ -149,6 +155,7 @@ export class ObsCounter<D extends MetricDefinition = MetricDefinition> extends I
     });
   }
 
+  /** @internal */
   protected makeChild(values: string[]): CounterChild {
     const inner = this.metric.labels(...values);
     return {
@@ -191,6 +198,7 @@ export class ObsGauge<D extends MetricDefinition = MetricDefinition> extends Ins
     });
   }
 
+  /** @internal */
   protected makeChild(values: string[]): GaugeChild {
     const inner = this.metric.labels(...values);
     const guarded =
@@ -264,6 +272,7 @@ export class ObsHistogram<D extends MetricDefinition = MetricDefinition> extends
     if (this.exemplars) ctx.registry.registerMetric(this.metric);
   }
 
+  /** @internal */
   protected makeChild(values: string[]): HistogramChild {
     const inner = this.metric.labels(...values);
     if (this.exemplars) {

@@ -2,7 +2,9 @@
  * Counts work in progress (requests, tasks) so that a graceful shutdown can wait for it to drain.
  */
 export class WorkTracker {
+  /** @internal */
   private active = 0;
+  /** @internal */
   private waiters: Array<() => void> = [];
 
   /** Work currently in progress. */

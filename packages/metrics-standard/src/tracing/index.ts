@@ -1,4 +1,4 @@
-import { NodeSDK, type NodeSDKConfiguration, resources } from '@opentelemetry/sdk-node';
+import { createRequire } from 'node:module';
 import { ObsError } from '../errors.js';
 import type { Obs } from '../obs.js';
 import { rejectUnknownKeys } from '../validate.js';
@@ -13,6 +13,22 @@ export interface TracingIdentity {
   env?: string;
 }
 
+/**
+ * The parts of `@opentelemetry/sdk-node`'s `NodeSDK` used here. Declared locally so that these
+ * types check in a project without the optional peer installed.
+ */
+export interface TracingSdk {
+  start(): void;
+  shutdown(): Promise<void>;
+}
+
+/** An OpenTelemetry instrumentation (e.g. `new HttpInstrumentation()`), as `NodeSDK` takes it. */
+export interface TracingInstrumentation {
+  readonly instrumentationName: string;
+  getConfig?(): object;
+  setConfig?(config: object): void;
+}
+
 /** Options of {@link startTracing}. Everything else comes from the standard `OTEL_*` environment variables. */
 export interface TracingOptions {
   /**
@@ -20,25 +36,67 @@ export interface TracingOptions {
    * `@opentelemetry/instrumentation-http`, `new ExpressInstrumentation()` from
    * `@opentelemetry/instrumentation-express`. Default: none (only spans you start yourself).
    */
-  instrumentations?: NodeSDKConfiguration['instrumentations'];
+  instrumentations?: readonly (TracingInstrumentation | readonly TracingInstrumentation[])[];
+  /**
+   * URL paths whose incoming requests are not traced (set on `@opentelemetry/instrumentation-http`
+   * as `ignoreIncomingRequestHook`, chained with a hook of yours): a scrape every 15 s is not a
+   * trace anyone wants. `false` traces every request. Default: `['/metrics']`.
+   */
+  ignorePaths?: readonly string[] | false;
   /** Extra resource attributes (e.g. `{ 'service.namespace': 'shop' }`). Default: none. */
   resourceAttributes?: Record<string, string | number | boolean>;
   /**
-   * Further `NodeSDK` configuration (an explicit `traceExporter`, `sampler`, `spanProcessors`…),
-   * taking precedence over the environment. Default: none.
+   * Further `NodeSDK` configuration (`Partial<NodeSDKConfiguration>`: an explicit `traceExporter`,
+   * `sampler`, `spanProcessors`…), taking precedence over the environment. Default: none.
    */
-  sdk?: Partial<NodeSDKConfiguration>;
+  sdk?: Record<string, unknown>;
 }
 
 /** What {@link startTracing} returns. */
 export interface Tracing {
   /** The started OpenTelemetry Node SDK. */
-  readonly sdk: NodeSDK;
+  readonly sdk: TracingSdk;
   /** Flush the spans still buffered and stop the SDK. Idempotent; never rejects (a failed export is reported as a process warning). */
   shutdown(): Promise<void>;
 }
 
-const TRACING_KEYS = ['instrumentations', 'resourceAttributes', 'sdk'] as const;
+const TRACING_KEYS = ['instrumentations', 'ignorePaths', 'resourceAttributes', 'sdk'] as const;
+const SDK_PACKAGE = '@opentelemetry/sdk-node';
+const SDK_RANGE = '^0.222';
+
+interface SdkModule {
+  NodeSDK: new (config: Record<string, unknown>) => TracingSdk;
+  resources: { resourceFromAttributes(attributes: Record<string, string | number | boolean>): unknown };
+}
+
+/**
+ * The optional peer, loaded when tracing starts (never by the main entry), from the application's
+ * node_modules; its absence is a coded error with the install command, not a raw MODULE_NOT_FOUND.
+ */
+export function loadTracingSdk(name: string = SDK_PACKAGE): SdkModule {
+  try {
+    return createRequire(import.meta.url)(name) as SdkModule;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND' || !String((err as Error).message).includes(name)) throw err;
+    throw new ObsError('OBS_ERR_MISSING_PEER', 'startTracing', name, `tracing needs the optional peer dependency ${name}, which is not installed: npm install ${name}@${SDK_RANGE}`);
+  }
+}
+
+/** Chain an ignore hook for `paths` onto the HTTP instrumentation's own (if the user set one). */
+function ignoreIncoming(instrumentation: TracingInstrumentation, paths: readonly string[]): void {
+  if (instrumentation.instrumentationName !== '@opentelemetry/instrumentation-http' || !instrumentation.getConfig || !instrumentation.setConfig) return;
+  const config = instrumentation.getConfig() as { ignoreIncomingRequestHook?: (req: { url?: string }) => boolean };
+  const own = config.ignoreIncomingRequestHook;
+  instrumentation.setConfig({
+    ...config,
+    ignoreIncomingRequestHook: (req: { url?: string }) => {
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      if (paths.includes(q === -1 ? url : url.slice(0, q))) return true;
+      return own ? own(req) : false;
+    },
+  });
+}
 
 function isObs(value: unknown): value is Obs {
   return value !== null && typeof value === 'object' && typeof (value as Obs).onShutdown === 'function' && typeof (value as Obs).service === 'string';
@@ -76,7 +134,10 @@ export function startTracing(target: Obs | TracingIdentity, options: TracingOpti
   if (env !== undefined && typeof env !== 'string') throw new ObsError('OBS_ERR_INVALID_OPTION', 'env', env, 'expected a string');
   if (options === null || typeof options !== 'object') throw new ObsError('OBS_ERR_INVALID_OPTION', 'options', options, 'expected an object');
   rejectUnknownKeys('', options, TRACING_KEYS);
-  const { instrumentations = [], resourceAttributes = {}, sdk: sdkConfig = {} } = options;
+  const { instrumentations = [], ignorePaths = ['/metrics'], resourceAttributes = {}, sdk: sdkConfig = {} } = options;
+  if (ignorePaths !== false && (!Array.isArray(ignorePaths) || ignorePaths.some((p) => typeof p !== 'string' || !p.startsWith('/')))) {
+    throw new ObsError('OBS_ERR_INVALID_OPTION', 'ignorePaths', ignorePaths, 'expected false or an array of URL paths such as "/metrics"');
+  }
   if (!Array.isArray(instrumentations)) throw new ObsError('OBS_ERR_INVALID_OPTION', 'instrumentations', instrumentations, 'expected an array of OpenTelemetry instrumentations');
   if (resourceAttributes === null || typeof resourceAttributes !== 'object') {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'resourceAttributes', resourceAttributes, 'expected an object of attribute values');
@@ -88,6 +149,8 @@ export function startTracing(target: Obs | TracingIdentity, options: TracingOpti
     identity['deployment.environment.name'] = env;
     identity['deployment.environment'] = env;
   }
+  const { NodeSDK, resources } = loadTracingSdk();
+  if (ignorePaths !== false) for (const i of instrumentations.flat()) ignoreIncoming(i, ignorePaths);
   const sdk = new NodeSDK({
     ...(process.env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(process.env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
