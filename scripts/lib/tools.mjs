@@ -50,12 +50,24 @@ export const TOOLS = {
   },
   'redis-server': { pkg: 'redis-server', extra: ['redis-tools'], bin: 'usr/bin/redis-server', names: ['redis-server'], brew: 'redis', what: 'the Redis server' },
   'redis-cli': { pkg: 'redis-tools', bin: 'usr/bin/redis-cli', names: ['redis-cli'], brew: 'redis', what: 'the Redis client' },
+  // VictoriaMetrics (Debian 1.79): the single-node store, its scraping/remote-writing agent and its
+  // ruler, all three in /usr/bin of the one `victoria-metrics` package (libzstd1 comes along).
+  'victoria-metrics': {
+    pkg: 'victoria-metrics',
+    bin: 'usr/bin/victoria-metrics',
+    names: ['victoria-metrics', 'victoria-metrics-prod'],
+    brew: 'victoriametrics',
+    what: 'the VictoriaMetrics single-node store',
+  },
+  vmagent: { pkg: 'victoria-metrics', bin: 'usr/bin/vmagent', names: ['vmagent', 'vmagent-prod'], brew: 'victoriametrics', what: "VictoriaMetrics' scraping and remote-writing agent" },
+  vmalert: { pkg: 'victoria-metrics', bin: 'usr/bin/vmalert', names: ['vmalert', 'vmalert-prod'], brew: 'victoriametrics', what: "VictoriaMetrics' rule evaluator (the central ruler)" },
 };
 
 /** The tools each entry point runs; `ensure` takes a suite name or tool names. */
 export const SUITES = {
-  test: ['promtool', 'amtool', 'redis-server'],
-  e2e: ['promtool', 'amtool', 'prometheus', 'alertmanager', 'node-exporter', 'redis-server'],
+  test: ['promtool', 'amtool', 'redis-server', 'vmalert'],
+  e2e: ['promtool', 'amtool', 'prometheus', 'alertmanager', 'node-exporter', 'redis-server', 'victoria-metrics', 'vmagent', 'vmalert'],
+  multicluster: ['promtool', 'prometheus', 'alertmanager', 'redis-server', 'victoria-metrics', 'vmagent', 'vmalert'],
   demo: ['redis-server'],
   bench: [],
 };
