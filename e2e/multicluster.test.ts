@@ -235,7 +235,9 @@ let lastAnswer: unknown;
 const byCluster = async (expr: string) => {
   const { series } = await vm.query(expr);
   lastAnswer = series;
-  return Object.fromEntries(series.map((s) => [s.metric.cluster ?? '(none)', Number(s.value?.[1])]));
+  const out: Record<string, number> = { east: Number.NaN, west: Number.NaN };
+  for (const one of series) out[one.metric.cluster ?? '(none)'] = Number(one.value?.[1]);
+  return out as Record<string, number> & Record<Name, number>;
 };
 
 beforeAll(async () => {
@@ -314,6 +316,7 @@ describe('two clusters remote-writing into one VictoriaMetrics, rules in vmalert
     );
     notes.push(`service:http_requests:rate5m written back by vmalert: east ${recorded.east.toFixed(3)}/s, west ${recorded.west.toFixed(3)}/s`);
     expect(Object.keys(recorded).sort()).toEqual(['east', 'west']);
+    expect(recorded.east).toBeGreaterThan(recorded.west);
   }, 90_000);
 
   it("errors in east's checkout-api: HighAPIErrorRate reaches the webhook with cluster=\"east\", nothing for west", async () => {
