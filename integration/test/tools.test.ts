@@ -74,7 +74,7 @@ describe('the tool resolver', () => {
     expect(r.status).toBe(1);
     expect(tookMs).toBeLessThan(10_000);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('6 tools the project runs are missing (no apt-get or dpkg-deb on PATH, so nothing can be fetched)');
+    expect(r.stderr).toContain('9 tools the project runs are missing (no apt-get or dpkg-deb on PATH, so nothing can be fetched)');
     for (const [name, variable, pkg, brew] of [
       ['promtool', 'OBS_PROMTOOL', 'prometheus', 'prometheus'],
       ['amtool', 'OBS_AMTOOL', 'prometheus-alertmanager', 'alertmanager'],
@@ -82,6 +82,9 @@ describe('the tool resolver', () => {
       ['alertmanager', 'OBS_ALERTMANAGER', 'prometheus-alertmanager', 'alertmanager'],
       ['node-exporter', 'OBS_NODE_EXPORTER', 'prometheus-node-exporter', 'node_exporter'],
       ['redis-server', 'OBS_REDIS_SERVER', 'redis-server', 'redis'],
+      ['victoria-metrics', 'OBS_VICTORIA_METRICS', 'victoria-metrics', 'victoriametrics'],
+      ['vmagent', 'OBS_VMAGENT', 'victoria-metrics', 'victoriametrics'],
+      ['vmalert', 'OBS_VMALERT', 'victoria-metrics', 'victoriametrics'],
     ]) {
       expect(r.stderr).toContain(`  - ${name}: `);
       expect(r.stderr).toContain(`sudo apt-get install ${pkg} `);
