@@ -92,7 +92,7 @@ async function measureWorker() {
 async function measurePrometheus(steps, settleMs) {
   let n = 0;
   const lines = [];
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     res.end(lines.slice(0, n).join(''));
   });
