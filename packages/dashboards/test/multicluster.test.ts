@@ -186,6 +186,7 @@ describe('multiCluster on', async () => {
     const vmagent = files.get('vmagent/vmagent.yml') as string;
     expect(vmagent).toMatch(/vmagent -promscrape\.config=vmagent\.yml -remoteWrite\.url=http:\/\/victoria-metrics:8428\/api\/v1\/write -remoteWrite\.label=cluster=east/);
     expect(parse(vmagent).scrape_configs).toEqual(prom.scrape_configs);
+    expect(parse(files.get('grafana/provisioning/datasources/prometheus.yml') as string).datasources[0].url).toBe('http://victoria-metrics:8428');
     const r = run('promtool', ['check', 'config', '--syntax-only', join(dir, 'prometheus/prometheus.yml')]);
     expect(r.status, r.out).toBe(0);
   });
