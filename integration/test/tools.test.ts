@@ -87,6 +87,9 @@ describe('the tool resolver', () => {
       ['redis-server', 'OBS_REDIS_SERVER', 'redis-server', 'redis'],
       ['postgres-exporter', 'OBS_POSTGRES_EXPORTER', 'prometheus-postgres-exporter', 'postgres_exporter'],
       ['redis-exporter', 'OBS_REDIS_EXPORTER', 'prometheus-redis-exporter', 'redis_exporter'],
+      ['victoria-metrics', 'OBS_VICTORIA_METRICS', 'victoria-metrics', 'victoriametrics'],
+      ['vmagent', 'OBS_VMAGENT', 'victoria-metrics', 'victoriametrics'],
+      ['vmalert', 'OBS_VMALERT', 'victoria-metrics', 'victoriametrics'],
     ]) {
       expect(r.stderr).toContain(`  - ${name}: `);
       expect(r.stderr).toContain(`sudo apt-get install ${pkg} `);

@@ -94,6 +94,17 @@ export const TOOLS = {
   },
   // Erlang's port mapper, installed with RabbitMQ: the tests start their own on a free port.
   epmd: { pkg: 'erlang-base', install: 'apt', bin: 'usr/bin/epmd', names: ['epmd'], dirs: ['/usr/bin'], brew: 'erlang', what: "Erlang's port mapper daemon" },
+  // VictoriaMetrics (Debian 1.79): the single-node store, its scraping/remote-writing agent and its
+  // ruler, all three in /usr/bin of the one `victoria-metrics` package (libzstd1 comes along).
+  'victoria-metrics': {
+    pkg: 'victoria-metrics',
+    bin: 'usr/bin/victoria-metrics',
+    names: ['victoria-metrics', 'victoria-metrics-prod'],
+    brew: 'victoriametrics',
+    what: 'the VictoriaMetrics single-node store',
+  },
+  vmagent: { pkg: 'victoria-metrics', bin: 'usr/bin/vmagent', names: ['vmagent', 'vmagent-prod'], brew: 'victoriametrics', what: "VictoriaMetrics' scraping and remote-writing agent" },
+  vmalert: { pkg: 'victoria-metrics', bin: 'usr/bin/vmalert', names: ['vmalert', 'vmalert-prod'], brew: 'victoriametrics', what: "VictoriaMetrics' rule evaluator (the central ruler)" },
 };
 
 /** The servers and exporters of the datastores suite (e2e/datastores.test.ts). */
@@ -101,8 +112,9 @@ const DATASTORES = ['postgres', 'initdb', 'postgres-exporter', 'redis-exporter',
 
 /** The tools each entry point runs; `ensure` takes a suite name or tool names. */
 export const SUITES = {
-  test: ['promtool', 'amtool', 'redis-server'],
-  e2e: ['promtool', 'amtool', 'prometheus', 'alertmanager', 'node-exporter', 'redis-server', ...DATASTORES],
+  test: ['promtool', 'amtool', 'redis-server', 'vmalert'],
+  e2e: ['promtool', 'amtool', 'prometheus', 'alertmanager', 'node-exporter', 'redis-server', 'victoria-metrics', 'vmagent', 'vmalert', ...DATASTORES],
+  multicluster: ['promtool', 'prometheus', 'alertmanager', 'redis-server', 'victoria-metrics', 'vmagent', 'vmalert'],
   demo: ['redis-server'],
   bench: [],
   datastores: ['prometheus', 'alertmanager', 'redis-server', 'redis-cli', ...DATASTORES],

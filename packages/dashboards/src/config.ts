@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { closestName, LABELS, type MetricDefinition, type MetricType, ObsError, WARNING_FIXES } from '@obs/metrics-standard';
+import { CONTRACT_METRICS, closestName, EXPORTER_METRICS, LABELS, type MetricDefinition, type MetricType, ObsError, WARNING_FIXES } from '@obs/metrics-standard';
 import { MATCHER_LIST } from './promql/index.js';
 import {
   type AlertOverride,
@@ -54,6 +54,30 @@ export interface AlertmanagerConfigInput {
   groupWait?: string;
   groupInterval?: string;
   repeatInterval?: string;
+}
+
+/**
+ * Several clusters (or regions), each with its own Prometheus, Prometheus agent or vmagent that
+ * remote-writes into one store where the rules run centrally and one Grafana reads. `true` takes
+ * every default.
+ */
+export interface MultiClusterInput {
+  /** The label that names a cluster: each agent's external label, kept by every rule (default `cluster`). */
+  label?: string;
+  /** This cluster's value of the label in the generated agent configs (default `cluster-1`). */
+  name?: string;
+  /** Where the agents remote-write (default `http://victoria-metrics:8428/api/v1/write`). */
+  remoteWriteUrl?: string;
+  /** ClusterMissing fires when a cluster that reported within a day sent no `up` sample for this long (default `5m`). */
+  missingAfter?: string;
+}
+
+/** {@link MultiClusterInput} with the defaults filled in. */
+export interface ResolvedMultiCluster {
+  label: string;
+  name: string;
+  remoteWriteUrl: string;
+  missingAfter: string;
 }
 
 /**
@@ -120,6 +144,8 @@ export interface ObsDashboardsConfig {
    * dashboard's Logs link (a `loki` variable); `false` leaves either out.
    */
   grafana?: { folder?: string; tempo?: { uid?: string } | false; loki?: { uid?: string } | false };
+  /** Off by default. On: a cluster variable, the label kept by every rule, remote-write agent configs. */
+  multiCluster?: boolean | MultiClusterInput;
 }
 
 /** The configuration with every default filled in; what the builders read. */
@@ -142,6 +168,8 @@ export interface ResolvedConfig {
   grafana: { folder: string; tempo: { uid: string } | undefined; loki: { uid: string } | undefined };
   /** Alerts, SLOs, packs, domain alerts and runbook base, resolved by the rules module. */
   rules: ResolvedRulesConfig;
+  /** `false` (one Prometheus) or the cluster dimension. */
+  multiCluster: ResolvedMultiCluster | false;
 }
 
 /** Defaults of every field of {@link ObsDashboardsConfig} that this module resolves. */
@@ -160,6 +188,7 @@ export const CONFIG_DEFAULTS = {
   },
   alertmanager: { groupBy: ['alertname', 'service', 'namespace'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
   grafana: { folder: 'Observability', tempo: { uid: 'tempo' }, loki: { uid: 'loki' } },
+  multiCluster: { label: 'cluster', name: 'cluster-1', remoteWriteUrl: 'http://victoria-metrics:8428/api/v1/write', missingAfter: '5m' },
 } as const;
 
 /**
@@ -283,6 +312,27 @@ function domainPanel(path: string, value: unknown, metrics: readonly MetricDefin
   };
 }
 
+/** Labels the metric definitions already use: a cluster label must be none of them. */
+function takenLabels(extra: readonly MetricDefinition[]): Set<string> {
+  return new Set([...CONTRACT_METRICS, ...EXPORTER_METRICS, ...extra].flatMap((d) => [...d.labels]).concat(['le', 'job', 'instance', 'alertname', 'severity', 'pack']));
+}
+
+function multiCluster(value: unknown, metrics: readonly MetricDefinition[]): ResolvedMultiCluster | false {
+  if (value === undefined || value === false) return false;
+  const d = CONFIG_DEFAULTS.multiCluster;
+  if (value === true) return { ...d };
+  const mc = checkKeys('multiCluster', value, ['label', 'name', 'remoteWriteUrl', 'missingAfter']);
+  const label = str('multiCluster.label', mc.label, d.label, LABEL_NAME, 'a Prometheus label name such as "cluster" or "region"');
+  if (label.startsWith('__')) fail('multiCluster.label', label, 'names starting with __ are reserved by Prometheus');
+  if (takenLabels(metrics).has(label)) fail('multiCluster.label', label, 'the metrics already carry a label of this name; pick another, e.g. "cluster"');
+  return {
+    label,
+    name: str('multiCluster.name', mc.name, d.name, /^[^"\\\n]+$/, 'a non-empty label value without quotes, backslashes or newlines'),
+    remoteWriteUrl: str('multiCluster.remoteWriteUrl', mc.remoteWriteUrl, d.remoteWriteUrl, /^https?:\/\/\S+$/, 'an http(s) URL'),
+    missingAfter: duration('multiCluster.missingAfter', mc.missingAfter, d.missingAfter),
+  };
+}
+
 /**
  * Validates a configuration and fills every default. Throws `ObsError` with code
  * `OBS_ERR_INVALID_CONFIG` naming the dotted field path (e.g. `alerts.HighAPILatency.threshhold`).
@@ -307,6 +357,7 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     'kubernetes',
     'alertmanager',
     'grafana',
+    'multiCluster',
   ]);
   const ds = checkKeys('datasource', raw.datasource ?? {}, ['uid', 'name']);
   const sel = checkKeys('selectors', raw.selectors ?? {}, ['service', 'host', 'kubernetes']);
@@ -392,12 +443,22 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     const d = checkKeys(`grafana.${key}`, graf[key] ?? {}, ['uid']);
     return { uid: str(`grafana.${key}.uid`, d.uid, CONFIG_DEFAULTS.grafana[key].uid, /^[a-zA-Z0-9_-]{1,40}$/, 'a Grafana uid (letters, digits, - and _, at most 40)') };
   };
+  if (raw.multiCluster !== undefined && typeof raw.multiCluster !== 'boolean' && (raw.multiCluster === null || typeof raw.multiCluster !== 'object')) {
+    fail('multiCluster', raw.multiCluster, 'expected true, false or an object such as { label: "cluster" }');
+  }
+  const clusters = multiCluster(raw.multiCluster, metrics);
+  if (clusters && Object.hasOwn(targetLabels, clusters.label)) {
+    // The cluster label is the agent's external label (or vmagent's -remoteWrite.label): a target
+    // label of the same name would be overwritten on the way to the central store.
+    fail(`targetLabels.${clusters.label}`, clusters.label, `with multiCluster on, \`${clusters.label}\` comes from each cluster's multiCluster.name; drop it from targetLabels`);
+  }
   const rulesInput: RulesConfigInput = {
     ...(raw.alerts !== undefined && { alerts: raw.alerts }),
     ...(raw.slo !== undefined && { slo: raw.slo }),
     ...(raw.packs !== undefined && { packs: raw.packs }),
     ...(raw.runbookBaseUrl !== undefined && { runbookBaseUrl: raw.runbookBaseUrl }),
     ...(dom.alerts !== undefined && { domain: { alerts: dom.alerts, metrics } }),
+    ...(clusters && { multiCluster: clusters }),
   } as RulesConfigInput;
   return {
     datasource: {
@@ -420,6 +481,7 @@ export function resolveConfig(input: ObsDashboardsConfig | undefined = {}): Reso
     alertmanager,
     grafana: { folder: str('grafana.folder', graf.folder, CONFIG_DEFAULTS.grafana.folder), tempo: linked('tempo'), loki: linked('loki') },
     rules: resolveRulesConfig(rulesInput),
+    multiCluster: clusters,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { ResolvedConfig } from './config.js';
-import type { DashboardName } from './dashboards/common.js';
+import { type DashboardName, withClusterVariable } from './dashboards/common.js';
 import { containersDashboard } from './dashboards/containers.js';
 import { datastoresDashboard } from './dashboards/datastores.js';
 import { hostDashboard } from './dashboards/host.js';
@@ -16,7 +16,7 @@ import { workerDashboard } from './dashboards/worker.js';
 import { grafanaDashboardProviderFile, grafanaDatasourceFile } from './grafana-provisioning/index.js';
 import { dashboardConfigMaps } from './kubernetes/dashboards.js';
 import { serviceMonitorManifests } from './kubernetes/servicemonitor.js';
-import { prometheusConfigFile } from './prometheus-config/index.js';
+import { prometheusAgentConfigFile, prometheusConfigFile, vmagentConfigFile } from './prometheus-config/index.js';
 import {
   buildAlertmanagerConfig,
   buildPrometheusRuleManifests,
@@ -55,7 +55,11 @@ export function stableJson(value: unknown): string {
 
 /** The dashboards a config generates, as `[name, json]`, in catalogue order. */
 export function buildDashboards(cfg: ResolvedConfig): [DashboardName, string][] {
-  return DASHBOARDS.filter((d) => d.pack === undefined || cfg.rules.packs[d.pack]).map((d) => [d.name, stableJson(d.build(cfg))]);
+  const mc = cfg.multiCluster;
+  return DASHBOARDS.filter((d) => d.pack === undefined || cfg.rules.packs[d.pack]).map((d) => {
+    const dashboard = d.build(cfg);
+    return [d.name, stableJson(mc ? withClusterVariable(dashboard, mc) : dashboard)];
+  });
 }
 
 /**
@@ -72,6 +76,11 @@ export function generate(cfg: ResolvedConfig): Map<string, string> {
   out.push(['grafana/provisioning/datasources/prometheus.yml', grafanaDatasourceFile(cfg)]);
   out.push(['grafana/provisioning/dashboards/obs.yml', grafanaDashboardProviderFile(cfg)]);
   out.push(['prometheus/prometheus.yml', prometheusConfigFile(cfg)]);
+  if (cfg.multiCluster) {
+    const multi = { ...cfg, multiCluster: cfg.multiCluster };
+    out.push(['prometheus/prometheus-agent.yml', prometheusAgentConfigFile(multi)]);
+    out.push(['vmagent/vmagent.yml', vmagentConfigFile(multi)]);
+  }
   for (const f of buildRuleFiles(cfg)) out.push([f.path, f.content]);
   for (const f of buildRuleTests(cfg)) out.push([f.path, f.content]);
   const am = buildAlertmanagerConfig(cfg);

@@ -51,6 +51,7 @@ describe.each([
       },
     },
   ],
+  ['multiCluster', { multiCluster: true }],
 ] as const)('PromQL in every artifact (%s)', (_, config) => {
   const { exprs, defined, files } = collect(config);
 

@@ -54,6 +54,7 @@ function panelsOf(d: DashboardJson): Panel[] {
 describe.each([
   ['defaults', {}],
   ['selectors and domain metrics', vmConfig],
+  ['multiCluster', { multiCluster: true }],
 ] as const)('dashboard lint (%s)', (_, config) => {
   const list = dashboards(config);
   const defined = definedSeries(resolveConfig(config).domain.metrics);

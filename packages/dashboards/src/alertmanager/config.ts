@@ -8,8 +8,8 @@ import { Document, isMap, isSeq } from 'yaml';
 import type { ResolvedConfig } from '../config.js';
 import { GENERATED_HEADER } from '../rules/build.js';
 
-/** What the Alertmanager builder reads. */
-export type AlertmanagerBuildInput = Pick<ResolvedConfig, 'alertmanager'>;
+/** What the Alertmanager builder reads (`multiCluster`: group and inhibit within one cluster only). */
+export type AlertmanagerBuildInput = Pick<ResolvedConfig, 'alertmanager'> & Partial<Pick<ResolvedConfig, 'multiCluster'>>;
 
 /** Receiver names of the route tree. */
 export const RECEIVERS = { critical: 'pager', warning: 'team' } as const;
@@ -61,6 +61,9 @@ function receiver(name: string, cfg: AlertmanagerBuildInput['alertmanager'], pag
  */
 export function buildAlertmanagerConfig(cfg: AlertmanagerBuildInput): { path: 'alertmanager/alertmanager.yml'; content: string } {
   const am = cfg.alertmanager;
+  // Multi-cluster: the cluster label joins every grouping and every inhibition's `equal`, so one
+  // cluster's alerts never group with, or silence, another's; a missing cluster silences the rest of it.
+  const c = cfg.multiCluster ? [cfg.multiCluster.label] : [];
   const doc = {
     global: {
       resolve_timeout: '5m',
@@ -68,7 +71,8 @@ export function buildAlertmanagerConfig(cfg: AlertmanagerBuildInput): { path: 'a
     },
     route: {
       receiver: RECEIVERS.warning,
-      group_by: am.groupBy,
+      // Multi-cluster: one notification per cluster (the inhibitions below never cross clusters either).
+      group_by: c.length > 0 && !am.groupBy.includes(c[0]!) ? [...am.groupBy, ...c] : am.groupBy,
       group_wait: am.groupWait,
       group_interval: am.groupInterval,
       repeat_interval: am.repeatInterval,
@@ -79,11 +83,12 @@ export function buildAlertmanagerConfig(cfg: AlertmanagerBuildInput): { path: 'a
     },
     inhibit_rules: [
       // A critical silences the warnings of the same pack about the same service…
-      { source_matchers: ['severity="critical"', 'service=~".+"'], target_matchers: ['severity="warning"'], equal: ['pack', 'service'] },
+      { source_matchers: ['severity="critical"', 'service=~".+"'], target_matchers: ['severity="warning"'], equal: [...c, 'pack', 'service'] },
       // …or, for infrastructure alerts without a service, about the same host, node or pod.
-      { source_matchers: ['severity="critical"', 'service=""'], target_matchers: ['severity="warning"'], equal: ['pack', 'instance', 'node', 'namespace', 'pod'] },
+      { source_matchers: ['severity="critical"', 'service=""'], target_matchers: ['severity="warning"'], equal: [...c, 'pack', 'instance', 'node', 'namespace', 'pod'] },
       // A service or worker that is down silences every warning about it.
-      { source_matchers: ['alertname=~"ServiceDown|WorkerDown"'], target_matchers: ['severity="warning"'], equal: ['service'] },
+      { source_matchers: ['alertname=~"ServiceDown|WorkerDown"'], target_matchers: ['severity="warning"'], equal: [...c, 'service'] },
+      ...(cfg.multiCluster ? [{ source_matchers: ['alertname="ClusterMissing"'], target_matchers: ['alertname!="ClusterMissing"'], equal: c }] : []),
     ],
     receivers: [receiver(RECEIVERS.critical, am, true), receiver(RECEIVERS.warning, am, false)],
   };

@@ -19,7 +19,9 @@ import {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricDefinition } from '@obs/metrics-standard';
 import { DATASOURCE_REF, DATASOURCE_VARIABLE } from '../panels/index.js';
-import { type Matchers, selector } from '../promql/index.js';
+import type { ResolvedMultiCluster } from '../config.js';
+import { addMatcher, carriesLabel, keepLabelInAggregations } from '../promql/cluster.js';
+import { type Matchers, re, selector } from '../promql/index.js';
 
 /** The tag every generated dashboard carries (the dashboards' dropdown links to it). */
 export const OBS_TAG = 'obs';
@@ -62,7 +64,10 @@ export function labelValues(metric: MetricDefinition, labelName: string, matcher
 }
 
 function queryVariable(spec: VariableSpec): QueryVariableBuilder {
-  const query = labelValues(spec.metric, spec.labelName, spec.matchers);
+  return queryVariableOf(spec, labelValues(spec.metric, spec.labelName, spec.matchers));
+}
+
+function queryVariableOf(spec: Pick<VariableSpec, 'name' | 'label' | 'description' | 'multi'>, query: string): QueryVariableBuilder {
   const b = new QueryVariableBuilder(spec.name)
     .label(spec.label)
     .description(spec.description)
@@ -177,4 +182,57 @@ export function serviceLink(): { title: string; url: string } {
     title: `Open service ${service}`,
     url: `/d/${DASHBOARD_UIDS.service}/obs-service?var-service=${service}&\${${DATASOURCE_VARIABLE}:queryparam}&\${__url_time_range}`,
   };
+}
+
+const LABEL_VALUES = /^label_values\((.+), ([a-zA-Z_][a-zA-Z0-9_]*)\)$/;
+
+type Json = Record<string, unknown>;
+
+/**
+ * Multi-cluster: a finished dashboard gains a multi-select cluster variable (with "All") before
+ * its first query variable, fed by the same series; every later variable and every panel query
+ * selects on it; `by (…)`/`on (…)` keep the label (heatmaps excepted: their buckets add up over
+ * the selected clusters), so a service running in two clusters shows two lines, and legends that
+ * name labels show the cluster where the series carries it. Aggregations without `by` (totals)
+ * add up over the selected clusters. One place for every dashboard, so no panel spells the label.
+ *
+ * @example
+ * const d = withClusterVariable(serviceDashboard(cfg), { label: 'cluster', name: 'eu-1', remoteWriteUrl: '…', missingAfter: '5m' });
+ */
+export function withClusterVariable<D extends Dashboard>(dashboard: D, mc: ResolvedMultiCluster): D {
+  const L = mc.label;
+  const matcher = re(L, `$${L}`);
+  const vars = (dashboard.templating?.list ?? []) as unknown as Json[];
+  const first = vars.findIndex((v) => v.type === 'query');
+  const source = first === -1 ? undefined : LABEL_VALUES.exec(String(vars[first]?.query))?.[1];
+  for (const v of vars) {
+    if (v.type !== 'query') continue;
+    const m = LABEL_VALUES.exec(String(v.query));
+    if (!m) continue;
+    const query = `label_values(${addMatcher(m[1] as string, L, matcher)}, ${m[2]})`;
+    v.query = query;
+    v.definition = query;
+  }
+  const cluster = queryVariableOf(
+    { name: L, label: L.charAt(0).toUpperCase() + L.slice(1), description: `The ${L}s to show (the ${L} label each agent adds to what it remote-writes).`, multi: true },
+    `label_values(${source ?? 'up'}, ${L})`,
+  ).build() as unknown as Json;
+  vars.splice(first === -1 ? vars.length : first, 0, cluster);
+  const walk = (panels: readonly Json[]) => {
+    for (const p of panels) {
+      for (const t of (p.targets ?? []) as Json[]) {
+        if (typeof t.expr !== 'string') continue;
+        let expr = addMatcher(t.expr, L, matcher);
+        if (t.format !== 'heatmap') expr = keepLabelInAggregations(expr, L, false);
+        t.expr = expr;
+        const legend = t.legendFormat;
+        if (typeof legend === 'string' && legend !== '__auto' && !legend.includes(`{{${L}}}`) && carriesLabel(expr, L)) t.legendFormat = `${legend} ({{${L}}})`;
+      }
+      const links = ((p.fieldConfig as Json | undefined)?.defaults as Json | undefined)?.links as Json[] | undefined;
+      for (const l of links ?? []) if (typeof l.url === 'string' && l.url.startsWith('/d/')) l.url = `${l.url}&\${${L}:queryparam}`;
+      if (Array.isArray(p.panels)) walk(p.panels as Json[]);
+    }
+  };
+  walk((dashboard.panels ?? []) as unknown as Json[]);
+  return dashboard;
 }

@@ -18,6 +18,10 @@ export const PROMETHEUS_URL = 'http://prometheus:9090';
  * grafanaDatasourceFile(resolveConfig({ scrapeInterval: '30s' })) // '…timeInterval: 30s…'
  */
 export function grafanaDatasourceFile(cfg: ResolvedConfig): string {
+  // Multi-cluster: Grafana reads the central store; its Prometheus API is the remote-write URL
+  // without `/api/v1/write` (VictoriaMetrics, Prometheus' receiver), Mimir's under `/prometheus`.
+  const mc = cfg.multiCluster;
+  const store = mc ? mc.remoteWriteUrl.replace(/\/api\/v1\/write$/, '').replace(/\/api\/v1\/push$/, '/prometheus') : undefined;
   return toYaml(
     {
       apiVersion: 1,
@@ -27,7 +31,7 @@ export function grafanaDatasourceFile(cfg: ResolvedConfig): string {
           uid: cfg.datasource.uid,
           type: 'prometheus',
           access: 'proxy',
-          url: PROMETHEUS_URL,
+          url: store ?? PROMETHEUS_URL,
           isDefault: true,
           editable: false,
           jsonData: {
@@ -40,7 +44,12 @@ export function grafanaDatasourceFile(cfg: ResolvedConfig): string {
       ],
     },
     [
-      [['datasources', 0, 'url'], `Prometheus as Grafana reaches it; change for your network.`],
+      [
+        ['datasources', 0, 'url'],
+        store
+          ? "The central store every cluster remote-writes into (its Prometheus API, from multiCluster.remoteWriteUrl); change for your network."
+          : 'Prometheus as Grafana reaches it; change for your network.',
+      ],
       [['datasources', 0, 'isDefault'], 'The default datasource: the dashboards pick it in their `datasource` variable.'],
       [
         ['datasources', 0, 'jsonData'],

@@ -8,6 +8,7 @@
  */
 import type { AlertSpec, Scenario, TestSeries } from '../rules/catalogue.js';
 import { activePacks, alertRule, type GeneratedFile, GENERATED_HEADER, packAlerts, ruleContext, type RulesBuildInput, toYaml } from '../rules/build.js';
+import { TEST_CLUSTER } from '../rules/cluster.js';
 import type { ResolvedAlert } from '../rules/config.js';
 import { durationSeconds, formatDuration, renderTemplate } from '../rules/format.js';
 
@@ -34,6 +35,9 @@ function groups(cfg: RulesBuildInput, a: ResolvedAlert): unknown[] {
   const x = ruleContext(cfg, a);
   const spec: AlertSpec = a.spec;
   const rule = alertRule(cfg, a);
+  // Multi-cluster: every input series comes from one cluster, and every alert must keep its label.
+  const mc = cfg.rules.multiCluster;
+  const cluster: Record<string, string> = mc ? { [mc.label]: TEST_CLUSTER } : {};
   const forS = durationSeconds(a.for);
   const step = TEST_EVALUATION_INTERVAL;
   const input = (sc: Scenario, until: number) => {
@@ -41,13 +45,13 @@ function groups(cfg: RulesBuildInput, a: ResolvedAlert): unknown[] {
     const samples = Math.ceil(until / interval) + 2;
     return {
       interval: formatDuration(interval),
-      input_series: sc.series.map((t) => ({ series: seriesString(t), values: values(t, samples) })),
+      input_series: sc.series.map((t) => ({ series: seriesString({ ...t, labels: { ...t.labels, ...cluster } }), values: values(t, samples) })),
     };
   };
   const out: unknown[] = [];
   spec.fire(x).forEach((sc) => {
     const fireAt = ceilMinute(Math.max(sc.activeFrom + forS, sc.steadyAt)) + 60;
-    const labels = { ...sc.labels, ...rule.labels };
+    const labels = { ...sc.labels, ...cluster, ...rule.labels };
     const checks: unknown[] = [];
     if (forS >= 2 * step) checks.push({ eval_time: formatDuration(sc.activeFrom + forS - step), alertname: a.name, exp_alerts: [] });
     checks.push({

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { ResolvedConfig } from '../config.js';
 import { bucket, eq, rate, sumBy, withExtra } from '../promql/index.js';
 import { PACKS, type PackName, type RuleContext, serverErrors } from './catalogue.js';
+import { withClusterLabel } from './cluster.js';
 import type { ResolvedAlert } from './config.js';
 import { kebab, showThreshold } from './format.js';
 import { label, RATE_WINDOW, RECORDED } from './series.js';
@@ -49,6 +50,8 @@ export function runbookUrl(base: string, name: string): string {
 /** The rendered alert rule of one resolved alert. */
 export function alertRule(cfg: RulesBuildInput, a: ResolvedAlert) {
   const x = ruleContext(cfg, a);
+  const mc = cfg.rules.multiCluster;
+  const summary = mc ? `[{{ $labels.${mc.label} }}] ${a.spec.summary}` : a.spec.summary;
   const description =
     a.threshold === undefined ? a.spec.description : a.spec.description.replaceAll('{{ threshold }}', showThreshold(a.threshold, a.spec.format));
   return {
@@ -56,7 +59,7 @@ export function alertRule(cfg: RulesBuildInput, a: ResolvedAlert) {
     expr: a.spec.expr(x),
     for: a.for,
     labels: { severity: a.severity, pack: a.pack },
-    annotations: { summary: a.spec.summary, description, runbook_url: runbookUrl(cfg.rules.runbookBaseUrl, a.name) },
+    annotations: { summary, description, runbook_url: runbookUrl(cfg.rules.runbookBaseUrl, a.name) },
   };
 }
 
@@ -102,7 +105,8 @@ export function packAlerts(cfg: RulesBuildInput, pack: PackName | 'domain'): Res
 
 /** The rule-group document of a pack (shared by the rule files and the PrometheusRule manifests). */
 export function ruleGroups(cfg: RulesBuildInput, pack: PackName | 'domain') {
-  return [{ name: `obs-${pack}`, rules: [...recordingRules(cfg, pack), ...packAlerts(cfg, pack).map((a) => alertRule(cfg, a))] }];
+  const rules = [...recordingRules(cfg, pack), ...packAlerts(cfg, pack).map((a) => alertRule(cfg, a))];
+  return [{ name: `obs-${pack}`, rules: rules.map((r) => withClusterLabel(cfg.rules.multiCluster, r)) }];
 }
 
 /** YAML with stable formatting (no line folding, so expressions stay on one line). */

@@ -6,6 +6,7 @@
 import { CONTRACT_METRICS, EXPORTER_METRICS, HTTP_METRICS, type MetricDefinition, ObsError } from '@obs/metrics-standard';
 import { ALERT_SPECS, type AlertSpec, PACKS, type PackName, type Severity } from './catalogue.js';
 import { type DomainAlert, domainAlertSpec, type ResolvedDomainAlert } from './domain.js';
+import { clusterMissingSpec, type RulesMultiCluster } from './cluster.js';
 import { isDuration } from './format.js';
 import { type ResolvedSlo, sloAlertSpecs } from './slo.js';
 
@@ -26,6 +27,8 @@ export interface RulesConfigInput {
   alerts?: Record<string, AlertOverride>;
   slo?: { availability?: { objective: number }; latency?: { objective: number; thresholdSeconds: number }; window?: string } | false;
   domain?: { metrics?: readonly MetricDefinition[]; alerts?: readonly DomainAlert[] };
+  /** Set (already validated) by the main config when `multiCluster` is on. */
+  multiCluster?: RulesMultiCluster;
 }
 
 /** One alert after defaults and overrides. */
@@ -48,6 +51,8 @@ export interface ResolvedRulesConfig {
   /** Every alert (catalogue, SLO, domain), enabled or not, in file order. */
   readonly alerts: readonly ResolvedAlert[];
   readonly domainAlerts: readonly ResolvedDomainAlert[];
+  /** The cluster label every rule keeps, or false (one Prometheus). */
+  readonly multiCluster: RulesMultiCluster | false;
 }
 
 /** Defaults of the rule config. */
@@ -183,7 +188,8 @@ export function resolveRulesConfig(raw: RulesConfigInput | undefined): ResolvedR
   const slo = resolveSlo(input.slo);
   const domainIn = input.domain === undefined ? {} : object('domain', input.domain, ['metrics', 'alerts', 'panels']);
   const metrics = (Array.isArray(domainIn.metrics) ? domainIn.metrics : []) as MetricDefinition[];
-  const catalogue: AlertSpec[] = [...ALERT_SPECS, ...(slo ? sloAlertSpecs(slo) : [])];
+  const multiCluster = (input.multiCluster as RulesMultiCluster | undefined) ?? false;
+  const catalogue: AlertSpec[] = [...ALERT_SPECS, ...(slo ? sloAlertSpecs(slo) : []), ...(multiCluster ? [clusterMissingSpec(multiCluster)] : [])];
   const domainAlerts = resolveDomainAlerts(domainIn.alerts, metrics, new Set(catalogue.map((a) => a.name)));
   const overrides = input.alerts === undefined ? {} : object('alerts', input.alerts, catalogue.map((a) => a.name));
   const alerts: ResolvedAlert[] = catalogue.map((spec) => {
@@ -206,5 +212,5 @@ export function resolveRulesConfig(raw: RulesConfigInput | undefined): ResolvedR
   for (const d of domainAlerts) {
     alerts.push({ name: d.name, pack: 'domain', severity: d.severity, for: d.for, threshold: d.threshold, enabled: true, spec: domainAlertSpec(d) });
   }
-  return { runbookBaseUrl, packs, slo, alerts, domainAlerts };
+  return { runbookBaseUrl, packs, slo, alerts, domainAlerts, multiCluster };
 }
