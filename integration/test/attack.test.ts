@@ -140,6 +140,8 @@ describe('attack suite', () => {
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
         const socket = connect(port, '127.0.0.1');
+        // A reset after the test ended (or timed out) is not an uncaught exception of the run.
+        socket.on('error', () => {});
         await new Promise((r) => socket.once('connect', r));
         let buffered = '';
         let waiting: { count: number; resolve: () => void } | undefined;
