@@ -188,7 +188,7 @@ function typecheck(names) {
   const configs = {
     // ESM and CJS in separate programs, as most users have one or the other, and together (a
     // project type-checking .mts and .cts files loads both copies of every declaration merge,
-    // e.g. `FastifyInstance.obs`: they must agree, see docs/decisions/0061-dual-declarations.md).
+    // e.g. `FastifyInstance.obs`: they must agree, see docs/decisions/0063-dual-declarations.md).
     'tsconfig.node16-esm.json': {
       compilerOptions: { ...common, skipLibCheck: false, module: 'node16', moduleResolution: 'node16' },
       files: ['types/esm.mts'],

@@ -1,6 +1,6 @@
 /**
  * The cluster dimension, applied to finished expressions in one place (see
- * docs/decisions/0044-multicluster.md). The rule and dashboard builders write single-cluster
+ * docs/decisions/0054-multicluster.md). The rule and dashboard builders write single-cluster
  * PromQL; with `multiCluster` on, these rewrites run over the real PromQL grammar
  * (@prometheus-io/lezer-promql) and splice text at the syntax nodes, so no rule or panel spells
  * the cluster label by hand:

@@ -184,7 +184,7 @@ const marker = WORKER_METRICS.tasksInProgress;
 
 /**
  * `up == 0` of every target that carries a `service` target label (the generated scrape configs
- * set it; a hand-written one must, see docs/decisions/0044-rules-service-target-label.md), so a
+ * set it; a hand-written one must, see docs/decisions/0052-rules-service-target-label.md), so a
  * service that crashes at boot — it never served /metrics — is down from the first failed scrape,
  * and stays down for as long as the target is configured.
  */

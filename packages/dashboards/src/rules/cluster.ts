@@ -1,7 +1,7 @@
 /**
  * The rules' side of `multiCluster`: the ClusterMissing alert (a cluster that stopped sending is
  * otherwise silent: its series vanish instead of turning 0, so no threshold alert can fire), and
- * the one place every rule expression gains the cluster label (see docs/decisions/0044-multicluster.md).
+ * the one place every rule expression gains the cluster label (see docs/decisions/0054-multicluster.md).
  */
 import { PROMETHEUS_METRICS } from '@obs/metrics-standard';
 import { keepLabelInAggregations } from '../promql/cluster.js';
