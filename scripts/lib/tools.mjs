@@ -50,6 +50,19 @@ export const TOOLS = {
   },
   'redis-server': { pkg: 'redis-server', extra: ['redis-tools'], bin: 'usr/bin/redis-server', names: ['redis-server'], brew: 'redis', what: 'the Redis server' },
   'redis-cli': { pkg: 'redis-tools', bin: 'usr/bin/redis-cli', names: ['redis-cli'], brew: 'redis', what: 'the Redis client' },
+  // Relocated, valgrind finds its tools and preload libraries through VALGRIND_LIB; Debian's
+  // usr/bin/valgrind is a shell wrapper that execs usr/bin/valgrind.bin next to it.
+  valgrind: {
+    pkg: 'valgrind',
+    bin: 'usr/bin/valgrind',
+    names: ['valgrind'],
+    brew: 'valgrind',
+    env: { VALGRIND_LIB: '{root}/usr/libexec/valgrind' },
+    what: 'the instruction counter of the benchmark (callgrind)',
+  },
+  // Perl scripts; callgrind_control runs the vgdb next to it, so the extracted one works as is.
+  callgrind_control: { pkg: 'valgrind', bin: 'usr/bin/callgrind_control', names: ['callgrind_control'], brew: 'valgrind', what: "callgrind's remote control (vgdb)" },
+  callgrind_annotate: { pkg: 'valgrind', bin: 'usr/bin/callgrind_annotate', names: ['callgrind_annotate'], brew: 'valgrind', what: "callgrind's per-function report" },
 };
 
 /** The tools each entry point runs; `ensure` takes a suite name or tool names. */
@@ -57,7 +70,7 @@ export const SUITES = {
   test: ['promtool', 'amtool', 'redis-server'],
   e2e: ['promtool', 'amtool', 'prometheus', 'alertmanager', 'node-exporter', 'redis-server'],
   demo: ['redis-server'],
-  bench: [],
+  bench: ['valgrind', 'callgrind_control', 'callgrind_annotate'],
 };
 
 /** An override, PATH or fetch problem; `message` is the whole, user-facing explanation. */

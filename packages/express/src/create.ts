@@ -111,7 +111,9 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
     // active when the close event fires.
     const span = sampledSpanContext() ?? null;
     http.start();
-    res.once('close', () => {
+    // `on`, not `once`: Node emits `close` once per response, and `once` would wrap the listener
+    // (a second closure and a bound function per request) and remove it again when it fires.
+    res.on('close', () => {
       try {
         if ((res as { locals?: Record<PropertyKey, unknown> }).locals?.[SKIPPED] === true) {
           http.cancel();

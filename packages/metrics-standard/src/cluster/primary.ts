@@ -1,6 +1,6 @@
-import cluster from 'node:cluster';
 import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
 import { ObsError } from '../errors.js';
+import { loadCluster } from '../lazy.js';
 import { type MetricsHandler, serveMetrics } from '../exposition/handler.js';
 import { PROTECTION_OPTION_KEYS, createScrapeGuard, type ProtectionOptions } from '../exposition/protection.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../exposition/negotiate.js';
@@ -20,7 +20,7 @@ export interface ClusterMetricsServerOptions extends ClusterMetricsOptions, List
 let aggregator: AggregatorRegistry<PrometheusContentType> | undefined;
 
 function checkPrimary(): void {
-  if (!cluster.isPrimary) throw new ObsError('OBS_ERR_INVALID_OPTION', 'cluster', 'worker', 'the cluster metrics endpoint runs in the primary process; call clusterWorker(obs) in the workers');
+  if (!loadCluster().isPrimary) throw new ObsError('OBS_ERR_INVALID_OPTION', 'cluster', 'worker', 'the cluster metrics endpoint runs in the primary process; call clusterWorker(obs) in the workers');
 }
 
 function checkWarningHandler(onWarning: unknown): WarningHandler | undefined {
