@@ -18,8 +18,7 @@
 // wall-clock timers (the event-loop-delay monitor fires every few ms whether or not requests come),
 // which is counted in proportion to how long the window took under valgrind: the *-obs-notimers
 // variants (`defaultMetrics: false`) tell how much of @obs's figure that is. Method: decision 0082.
-import { spawnSync } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,6 +65,9 @@ const SETTINGS = quick
 if (value('--warmup')) SETTINGS.warmup = Number(value('--warmup'));
 if (value('--runs')) SETTINGS.runs = Number(value('--runs'));
 if (value('--startup-runs')) SETTINGS.startupRuns = Number(value('--startup-runs'));
+// --side-runs N: the peers, the no-timer and the before variants run N times (default: --runs);
+// bare, the hook and @obs always run --runs times.
+SETTINGS.sideRuns = Number(value('--side-runs') ?? SETTINGS.runs);
 const jobs = Number(value('--jobs') ?? 2);
 const only = value('--only')?.split(',');
 // --before <dir>: also run @obs as built from an earlier commit (<dir>/bench/servers/*-obs.mjs with
@@ -115,19 +117,25 @@ function dumpTotal(file) {
   return Number(m[1]);
 }
 
-function control(tools, pid, ...cmd) {
-  // vgdb finds the server by FIFO names built from $USER and $HOST: the server's env has HOST (its
-  // listen address), so the control's must have the same.
-  const r = spawnSync(tools.callgrind_control, [...cmd, String(pid)], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...SERVER_ENV } });
-  if (r.status !== 0 || !/OK/.test(r.stdout) || /error|failed/i.test(r.stderr)) throw new Error(`callgrind_control ${cmd.join(' ')} ${pid}: ${r.stdout}${r.stderr}`);
+/** Run a command without blocking the runner (several servers are measured at once). */
+function runAsync(cmd, argv, opts = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, argv, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, ...opts }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${argv.join(' ')}: ${err.message}\n${stdout}${stderr}`));
+      else resolve({ stdout, stderr });
+    });
+  });
 }
 
-function client(port, requests) {
-  const r = spawnSync(process.execPath, [join(here, 'keepalive-client.mjs'), String(port), String(requests), String(SETTINGS.connections)], {
-    encoding: 'utf8',
-    timeout: 15 * 60_000,
-  });
-  if (r.status !== 0) throw new Error(`client: ${r.stderr}`);
+async function control(tools, pid, ...cmd) {
+  // vgdb finds the server by FIFO names built from $USER and $HOST: the server's env has HOST (its
+  // listen address), so the control's must have the same.
+  const r = await runAsync(tools.callgrind_control, [...cmd, String(pid)], { timeout: 120_000, env: { ...process.env, ...SERVER_ENV } });
+  if (!/OK/.test(r.stdout) || /error|failed/i.test(r.stderr)) throw new Error(`callgrind_control ${cmd.join(' ')} ${pid}: ${r.stdout}${r.stderr}`);
+}
+
+async function client(port, requests) {
+  const r = await runAsync(process.execPath, [join(here, 'keepalive-client.mjs'), String(port), String(requests), String(SETTINGS.connections)], { timeout: 30 * 60_000 });
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
@@ -169,14 +177,14 @@ async function measure(tools, variant, run) {
     const startupSeconds = (performance.now() - t0) / 1000;
     let startup = null;
     if (countStartup) {
-      control(tools, proc.pid, '-d');
+      await control(tools, proc.pid, '-d');
       startup = await waitDump(`${prefix}.${proc.pid}.1`);
-      control(tools, proc.pid, '-i', 'off');
+      await control(tools, proc.pid, '-i', 'off');
     }
-    const warm = client(port, SETTINGS.warmup);
-    control(tools, proc.pid, '-i', 'on');
-    const measured = client(port, SETTINGS.measured);
-    control(tools, proc.pid, '-d');
+    const warm = await client(port, SETTINGS.warmup);
+    await control(tools, proc.pid, '-i', 'on');
+    const measured = await client(port, SETTINGS.measured);
+    await control(tools, proc.pid, '-d');
     const dump = `${prefix}.${proc.pid}.${countStartup ? 2 : 1}`;
     const total = await waitDump(dump);
     exited.catch(() => {});
@@ -220,7 +228,10 @@ async function main() {
   const queue = [];
   for (let run = 1; run <= SETTINGS.runs; run++) {
     const shift = (run - 1) % variants.length;
-    for (const v of [...variants.slice(shift), ...variants.slice(0, shift)]) queue.push({ v, run });
+    for (const v of [...variants.slice(shift), ...variants.slice(0, shift)]) {
+      if (run > SETTINGS.sideRuns && !['bare', 'hook', 'obs'].includes(v.role)) continue;
+      queue.push({ v, run });
+    }
   }
   const results = Object.fromEntries(variants.map((v) => [v.name, []]));
   const failures = [];
