@@ -6,6 +6,8 @@
 //   node bench/instructions.mjs --quick     smoke check (1 run, fewer requests): instructions-quick.json
 //   options: --only <variant,…>  --runs N  --jobs N (servers under valgrind at once, default 2)
 //            --out <file>  --keep (keep the callgrind dumps in bench/results/callgrind/)
+//            --warmup N  --startup-runs N  --side-runs N  --before <dir>  --perf-map
+//   BENCH_VALGRIND_FLAGS="--separate-threads=yes": extra valgrind flags (investigations)
 //
 // Each server variant (bench/servers/<variant>.mjs) runs under valgrind's callgrind. Start-up: the
 // instructions from process start to the "listening" line (instrumentation on from the start; a
@@ -93,7 +95,7 @@ const perfMap = flag('--perf-map');
 const keep = flag('--keep') || perfMap;
 
 /** valgrind flags: callgrind; V8 writes and rewrites machine code in anonymous memory, so every such page is checked. */
-const VALGRIND_FLAGS = ['--tool=callgrind', '--smc-check=all-non-file', '--dump-instr=no', '--collect-jumps=no'];
+const VALGRIND_FLAGS = ['--tool=callgrind', '--smc-check=all-non-file', '--dump-instr=no', '--collect-jumps=no', ...(process.env.BENCH_VALGRIND_FLAGS?.split(' ').filter(Boolean) ?? [])];
 /** node flags: no V8 background threads (concurrent compilers, GC helpers), so the counts are the main thread's work only and repeat. */
 const NODE_FLAGS = ['--single-threaded'];
 
@@ -265,6 +267,9 @@ async function main() {
   for (const s of Object.values(summary)) {
     const bare = summary[`${s.framework}-bare`];
     s.overBare = bare && s.perRequest !== null && bare.perRequest !== null ? s.perRequest - bare.perRequest : null;
+    // JIT compilation and major GCs only ever add instructions to a window: the lowest run is the
+    // closest to the steady state, so the difference of the lowest runs is reported next to the medians'.
+    s.overBareMin = bare && Number.isFinite(s.perRequestMin) && Number.isFinite(bare.perRequestMin) ? s.perRequestMin - bare.perRequestMin : null;
     s.startupOverBare = bare && s.startup !== null && bare.startup !== null ? s.startup - bare.startup : null;
   }
   let git;
