@@ -10,6 +10,16 @@ const root = join(here, '..');
 const inFile = process.argv[2] ?? join(here, 'results', 'latest.json');
 const outFile = process.argv[3] ?? join(root, 'docs', 'benchmarks.md');
 const r = JSON.parse(readFileSync(inFile, 'utf8'));
+/** The instruction counts (bench/instructions.mjs), the figures of record; and an earlier run of them to compare with. */
+const readJson = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+const ins = readJson(process.env.BENCH_INSTRUCTIONS ?? join(here, 'results', 'instructions.json'));
+const insBefore = readJson(process.env.BENCH_INSTRUCTIONS_BEFORE ?? join(here, 'results', 'instructions-before.json'));
 
 /** The budgets from issue 3. */
 export const TARGETS = {
@@ -59,7 +69,80 @@ p(
   '',
 );
 
+if (ins) {
+  for (const v of Object.values(ins.variants)) {
+    const bare = ins.variants[`${v.framework}-bare`];
+    v.overBareMin ??= bare && Number.isFinite(v.perRequestMin) && Number.isFinite(bare.perRequestMin) ? v.perRequestMin - bare.perRequestMin : null;
+  }
+  const k = (x) => (x === null || x === undefined ? '—' : `${(x / 1000).toFixed(1)} k`);
+  const sk = (x) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : '−'}${(Math.abs(x) / 1000).toFixed(1)} k`);
+  const sg = (x) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : '−'}${(Math.abs(x) / 1e9).toFixed(3)} G`);
+  const is = ins.settings;
+  p(
+    '## Instructions per request and at start-up (callgrind): the figures of record',
+    '',
+    `Run ${ins.date} (${Math.round(ins.durationSeconds / 60)} min, ${is.jobs} servers under valgrind at once), ${ins.machine.valgrind}, Node ${ins.machine.node}${ins.git ? `, commit ${ins.git.commit.slice(0, 10)}${ins.git.dirty ? ' with uncommitted changes' : ''}` : ''}; \`npm run bench:instructions\` (bench/instructions.mjs, decision 0082).`,
+    `Each server (\`bench/servers/<variant>.mjs\`, \`node ${is.nodeFlags.join(' ')}\`) runs under \`valgrind ${is.valgrindFlags.join(' ')}\`; a client process not under valgrind sends ${is.warmup.toLocaleString('en-US')} keep-alive \`GET /users/:id\` with instrumentation off (warm-up), then ${is.measured.toLocaleString('en-US')} counted: the dump's total over ${is.measured.toLocaleString('en-US')} is one request's cost. ${is.runs} runs per variant (${is.sideRuns ?? is.runs} for the peers, the no-timer and the before variants), interleaved; the table shows the median (the range over runs in brackets) and, since JIT compilation and major GCs only ever add instructions to a window, the difference of the lowest runs, the closest to the steady state (bench/notes.md). Start-up: process start to the "listening" line, instrumentation on, counted in the first ${is.startupRuns === 1 ? 'run' : `${is.startupRuns} runs`} of each variant.`,
+    "Instruction counts do not move with the machine's load the way CPU time does (the wall-clock tables below); what still moves them is work driven by wall-clock timers (prom-client's event-loop-delay monitor samples every 10 ms whether or not requests come, V8's memory reducer), counted in proportion to how long the window took under valgrind (the window column). The `defaultMetrics: false` rows show how much of @obs's figure that is: in this run, less than the spread between runs.",
+    '',
+  );
+  for (const fw of ['fastify', 'express']) {
+    const rows = Object.values(ins.variants).filter((v) => v.framework === fw);
+    if (!rows.length) continue;
+    p(
+      `### ${fw === 'fastify' ? 'Fastify 5' : 'Express 5'}`,
+      '',
+      '| variant | runs | instructions/request, median (range) | over bare (medians) | over bare (lowest runs) | start-up instructions | start-up over bare | measured window (s, median) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const v of rows) {
+      const strong = v.role === 'obs' ? (x) => `**${x}**` : (x) => x;
+      p(
+        `| ${v.label} | ${v.runs.length} | ${k(v.perRequest)} (${k(v.perRequestMin)}–${k(v.perRequestMax)}) | ${v.role === 'bare' ? '—' : sk(v.overBare)} | ${v.role === 'bare' ? '—' : strong(sk(v.overBareMin))} | ${v.startup === null ? '—' : `${(v.startup / 1e9).toFixed(3)} G`} | ${v.role === 'bare' ? '—' : strong(sg(v.startupOverBare))} | ${f(v.windowSeconds)} |`,
+      );
+    }
+    p('');
+  }
+  const goal = (fw) => {
+    const o = ins.variants[`${fw}-obs`];
+    const h = ins.variants[`${fw}-hook`];
+    return o && h && o.overBareMin !== null && h.overBareMin !== null ? { o, h, ratio: o.overBareMin / h.overBareMin, ratioMedian: o.overBare / h.overBare } : undefined;
+  };
+  const ge = goal('express');
+  const gf = goal('fastify');
+  const goals = [];
+  if (ge)
+    goals.push(
+      `@obs/express over bare below the hand-written hook's: ${sk(ge.o.overBareMin)} against ${sk(ge.h.overBareMin)} (lowest runs), ${yes(ge.o.overBareMin < ge.h.overBareMin)}; medians ${sk(ge.o.overBare)} against ${sk(ge.h.overBare)}.`,
+    );
+  if (gf)
+    goals.push(
+      `@obs/fastify over bare at most 60 % of the hand-written hook's: ${sk(gf.o.overBareMin)} against ${sk(gf.h.overBareMin)} (lowest runs, ${f(100 * gf.ratio, 0)} %), ${yes(gf.ratio <= 0.6)}; medians ${sk(gf.o.overBare)} against ${sk(gf.h.overBare)} (${f(100 * gf.ratioMedian, 0)} %).`,
+    );
+    for (const fw of ['fastify', 'express']) {
+      const now = ins.variants[`${fw}-obs`];
+      const then = ins.variants[`${fw}-obs-before`] ?? insBefore?.variants[`${fw}-obs`];
+      if (!now || !then || now.startupOverBare === null || then.startupOverBare === null) continue;
+      goals.push(`@obs/${fw} start-up over bare at most half of before (${sg(then.startupOverBare)}, ${then.label}): ${sg(now.startupOverBare)}, ${yes(now.startupOverBare <= then.startupOverBare / 2)}.`);
+    }
+  if (goals.length) p('Goals of issue 17:', '', ...goals.map((g) => `- ${g}`), '');
+  if (insBefore) {
+    p(
+      `Before the changes of issue 17 (the same method, ${insBefore.settings.runs} run${insBefore.settings.runs > 1 ? 's' : ''} per variant, ${insBefore.date}${insBefore.git ? `, commit ${insBefore.git.commit.slice(0, 10)}` : ''}; \`bench/results/instructions-before.json\`):`,
+      '',
+      '| variant | instructions/request | over bare | start-up over bare | measured window (s) |',
+      '|---|---:|---:|---:|---:|',
+    );
+    for (const v of Object.values(insBefore.variants)) {
+      p(`| ${v.framework === 'fastify' ? 'Fastify' : 'Express'}: ${v.label} | ${k(v.perRequest)} | ${v.role === 'bare' ? '—' : sk(v.overBare)} | ${v.role === 'bare' ? '—' : sg(v.startupOverBare)} | ${f(v.windowSeconds)} |`);
+    }
+    p('');
+  }
+  if (ins.failures?.length) p('Failed measurements in this run:', '', ...ins.failures.map((x) => `- ${x}`), '');
+}
+
 if (r.throughput) {
+  if (ins) p('## Wall clock (req/s, server CPU time): noisy on this shared machine', '', 'Kept for req/s and latency. Per-request CPU time here moves between rounds by more than the libraries cost (see "Reading the numbers"); compare libraries with the instruction counts above.', '');
   for (const fw of ['fastify', 'express']) {
     const rows = Object.entries(r.throughput).filter(([, v]) => v.framework === fw && !v.extra);
     if (!rows.length) continue;

@@ -1,12 +1,12 @@
 // The external-tool resolver (scripts/lib/tools.mjs): override over PATH over the project cache,
 // a broken override named, and a machine that cannot fetch told at once, in one message.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locateTool, SUITES, tool, ToolError } from '../../scripts/lib/tools.mjs';
+import { ensureTools, fetchUnavailable, locateTool, SUITES, tool, ToolError } from '../../scripts/lib/tools.mjs';
 import { errorOf } from '../../test-utils/errors.mjs';
 
 const cli = fileURLToPath(new URL('../../scripts/tools.mjs', import.meta.url));
@@ -103,4 +103,35 @@ describe('the tool resolver', () => {
     expect(err.message).toMatch(/^this test needs redis-server\./);
     expect(err.message).toContain('OBS_TOOLS_OFFLINE=1');
   });
+});
+
+describe('valgrind from the project cache (the instruction benchmark)', () => {
+  // Fetched from Debian's package into an empty cache with PATH ignored, as CI proves the fetch
+  // path: the relocated valgrind finds its tools through VALGRIND_LIB, and callgrind_control the
+  // vgdb extracted next to it.
+  it.skipIf(fetchUnavailable() !== undefined)('counts a running process with callgrind and dumps it on callgrind_control -d', async () => {
+    const cacheDir = join(base, 'valgrind-cache');
+    const e = { ...process.env, OBS_TOOLS_IGNORE_PATH: '1', OBS_TOOLS_CACHE: cacheDir };
+    const paths = ensureTools(['valgrind', 'callgrind_control'], { env: e, log: () => {} });
+    expect(paths).toEqual({ valgrind: join(cacheDir, 'bin', 'valgrind'), callgrind_control: join(cacheDir, 'bin', 'callgrind_control') });
+    const out = join(base, 'cg.out');
+    const child = spawn(paths.valgrind, ['--tool=callgrind', `--callgrind-out-file=${out}`, 'sleep', '60'], { env: e, stdio: 'ignore' });
+    try {
+      let said = '';
+      for (let i = 0; i < 200 && !said.includes('OK'); i++) {
+        const r = spawnSync(paths.callgrind_control, ['-d', String(child.pid)], { env: e, encoding: 'utf8' });
+        said = `${r.stdout}${r.stderr}`;
+        if (!said.includes('OK')) await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(said).toContain('OK');
+      let text = '';
+      for (let i = 0; i < 200 && !/^totals: \d+/m.test(text); i++) {
+        if (existsSync(`${out}.1`)) text = readFileSync(`${out}.1`, 'utf8');
+        if (!/^totals: \d+/m.test(text)) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(Number(/^totals: (\d+)/m.exec(text)?.[1])).toBeGreaterThan(1000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { packageConfig } from '../../tsup.shared.js';
 
-// shims: the tracing entry resolves its optional peer with createRequire(import.meta.url), which
-// the CommonJS build needs shimmed.
+// shims: the tracing entry resolves its optional peer, and lazy.ts loads pino and node:cluster on
+// first use, with createRequire(import.meta.url), which the CommonJS build needs shimmed.
 // stripInternal: private and protected members (marked @internal) are left out of the .d.ts and
 // .d.cts, so that the ESM and CommonJS copies of a class type are structurally the same type: a
 // project type-checking .ts and .cts files (both copies loaded) can pass an `Obs` from one to the

@@ -105,6 +105,19 @@ export const TOOLS = {
   },
   vmagent: { pkg: 'victoria-metrics', bin: 'usr/bin/vmagent', names: ['vmagent', 'vmagent-prod'], brew: 'victoriametrics', what: "VictoriaMetrics' scraping and remote-writing agent" },
   vmalert: { pkg: 'victoria-metrics', bin: 'usr/bin/vmalert', names: ['vmalert', 'vmalert-prod'], brew: 'victoriametrics', what: "VictoriaMetrics' rule evaluator (the central ruler)" },
+  // Relocated, valgrind finds its tools and preload libraries through VALGRIND_LIB; Debian's
+  // usr/bin/valgrind is a shell wrapper that execs usr/bin/valgrind.bin next to it.
+  valgrind: {
+    pkg: 'valgrind',
+    bin: 'usr/bin/valgrind',
+    names: ['valgrind'],
+    brew: 'valgrind',
+    env: { VALGRIND_LIB: '{root}/usr/libexec/valgrind' },
+    what: 'the instruction counter of the benchmark (callgrind)',
+  },
+  // Perl scripts; callgrind_control runs the vgdb next to it, so the extracted one works as is.
+  callgrind_control: { pkg: 'valgrind', bin: 'usr/bin/callgrind_control', names: ['callgrind_control'], brew: 'valgrind', what: "callgrind's remote control (vgdb)" },
+  callgrind_annotate: { pkg: 'valgrind', bin: 'usr/bin/callgrind_annotate', names: ['callgrind_annotate'], brew: 'valgrind', what: "callgrind's per-function report" },
 };
 
 /** The servers and exporters of the datastores suite (e2e/datastores.test.ts). */
@@ -116,7 +129,7 @@ export const SUITES = {
   e2e: ['promtool', 'amtool', 'prometheus', 'alertmanager', 'node-exporter', 'redis-server', 'victoria-metrics', 'vmagent', 'vmalert', ...DATASTORES],
   multicluster: ['promtool', 'prometheus', 'alertmanager', 'redis-server', 'victoria-metrics', 'vmagent', 'vmalert'],
   demo: ['redis-server'],
-  bench: [],
+  bench: ['valgrind', 'callgrind_control', 'callgrind_annotate'],
   datastores: ['prometheus', 'alertmanager', 'redis-server', 'redis-cli', ...DATASTORES],
 };
 

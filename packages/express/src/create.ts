@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createLogger, createMetricsHandler, logRequest, type Obs, type ShutdownOptions, sampledSpanContext, UNMATCHED_PATH, warnUnprotected } from '@obs/metrics-standard';
 import { type ObsExpressOptions, resolveOptions } from './options.js';
@@ -48,8 +49,16 @@ export interface ObsExpress {
 }
 
 const TRACKED = Symbol('obs.express.tracked');
-const SKIPPED = Symbol('obs.express.skipped');
 const ERROR_SEEN = Symbol('obs.express.error');
+/**
+ * Responses whose route opted out with `o.skip`. A WeakSet, not a mark in `res.locals`: reading a
+ * property of an Express response costs about 2 000 instructions (its ICs are megamorphic: Express
+ * swaps the prototypes of req and res on every request), while `has()` on a response that never
+ * entered the set is a few dozen (it has no identity hash). See bench/notes.md.
+ */
+const skipped = new WeakSet<object>();
+/** EventEmitter's `on`, called directly: `res.on` is another such property read per request. */
+const addListener = EventEmitter.prototype.on;
 
 type RequestLike = IncomingMessage & { route?: RouteLike; app?: AppLike; method?: string; originalUrl?: string };
 
@@ -114,9 +123,12 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
     // active when the close event fires.
     const span = sampledSpanContext() ?? null;
     http.start();
-    res.once('close', () => {
+    // `on`, not `once`: Node emits `close` once per response, and `once` would wrap the listener
+    // (a second closure and a bound function per request) and remove it again when it fires.
+    // Called as EventEmitter's own `on` (ServerResponse does not override it) to skip the lookup.
+    addListener.call(res, 'close', () => {
       try {
-        if ((res as { locals?: Record<PropertyKey, unknown> }).locals?.[SKIPPED] === true) {
+        if (skipped.has(res)) {
           http.cancel();
           return;
         }
@@ -125,7 +137,7 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
         const aborted = !res.writableFinished;
         let path: string;
         try {
-          path = templates.resolve(root, req.app, req.route, pathname);
+          path = templates.resolve(root, req, req.route, pathname);
         } catch (err) {
           warn('route', err);
           path = UNMATCHED_PATH;
@@ -165,8 +177,7 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
   };
 
   const skip: ObsRequestHandler = (_req, res, next) => {
-    const locals = (res as { locals?: Record<PropertyKey, unknown> }).locals;
-    if (locals !== undefined) locals[SKIPPED] = true;
+    skipped.add(res);
     next();
   };
 

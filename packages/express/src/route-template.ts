@@ -359,9 +359,10 @@ export class RouteTemplates {
   /**
    * The template of a finished request: `UNMATCHED_PATH` when it matched no route; the full
    * template otherwise; the route's own path when its mount chain cannot be found (e.g. a router
-   * mounted in a way the tables do not show).
+   * mounted in a way the tables do not show). `request`: the request, whose `app` is read only
+   * when the route is not found under `root` (a route in a sub-app).
    */
-  resolve(root: AppLike | undefined, current: AppLike | undefined, route: RouteLike | undefined, pathname: string): string {
+  resolve(root: AppLike | undefined, request: { readonly app?: unknown }, route: RouteLike | undefined, pathname: string): string {
     if (route === undefined || route === null || typeof route !== 'object') return UNMATCHED_PATH;
     let resolution = this.byRoute.get(route);
     if (resolution === undefined) {
@@ -373,9 +374,14 @@ export class RouteTemplates {
       const t = resolveChain(chain, pathname);
       if (t !== undefined) return t;
     }
-    if (resolution.chains.length === 0 && current !== undefined && current !== root && root !== undefined) {
-      const t = this.resolveInSubApp(root, current, route, pathname);
-      if (t !== undefined) return t;
+    if (resolution.chains.length === 0 && root !== undefined) {
+      // `request.app` (the sub-app the request is in by now) is read only here: a property read on
+      // an Express request is one of the costlier steps of a request (bench/notes.md).
+      const current = request.app as AppLike | undefined;
+      if (current !== undefined && current !== root) {
+        const t = this.resolveInSubApp(root, current, route, pathname);
+        if (t !== undefined) return t;
+      }
     }
     return templateOf(route.path) ?? UNMATCHED_PATH;
   }

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { ABORTED_STATUS, LOGGED_ERROR_TYPE } from './definitions/labels.js';
 import { ObsError } from './errors.js';
+import { loadPino } from './lazy.js';
 import type { Obs } from './obs.js';
 
 /** Options of {@link createLogger}: pino's own options, plus these. */
@@ -34,6 +35,7 @@ export function createLogger(obs: Obs, options: ObsLoggerOptions = {}): Logger {
     throw new ObsError('OBS_ERR_INVALID_OPTION', 'destination', destination, 'expected a stream with write() or a file path');
   }
   const identity = { service: obs.service, env: obs.env, version: obs.version };
+  const pino = loadPino();
   const logger = pino(
     {
       ...pinoOptions,

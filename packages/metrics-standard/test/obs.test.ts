@@ -44,6 +44,35 @@ describe('createObs', () => {
     expect(sampleValue(await obs.registry.metrics(), SERVICE_METRICS.info.name, { sdk: `obs-node/${version}` })).toBe(1);
   });
 
+  it('counts every request exactly across scrapes, and past the series cap, with counts added at collect time', async () => {
+    const obs = createObs({ service: 'svc', defaultMetrics: false, maxSeriesPerMetric: 2, ...quiet });
+    const name = HTTP_METRICS.requestsTotal.name;
+    const finish = (path: string, status: number, n: number) => {
+      for (let i = 0; i < n; i++) {
+        obs.http.start();
+        obs.http.finish('GET', path, status, 0.01);
+      }
+    };
+    finish('/a', 200, 3);
+    let text = await obs.registry.metrics();
+    expect(sampleValue(text, name, { path: '/a', status: '200' })).toBe(3);
+    finish('/a', 200, 2);
+    finish('/a', 500, 1);
+    // The same counts through prom-client's own API (collect runs there too), then a scrape.
+    const viaGet = await obs.http.requests.metric.get();
+    expect(viaGet.values.find((v) => v.labels.path === '/a' && v.labels.status === '200')?.value).toBe(5);
+    text = await obs.registry.metrics();
+    expect(sampleValue(text, name, { path: '/a', status: '200' })).toBe(5);
+    expect(sampleValue(text, name, { path: '/a', status: '500' })).toBe(1);
+    // Past the cap (2 series): further label sets go to the overflow series, every request counted.
+    finish('/b', 200, 4);
+    finish('/c', 200, 3);
+    text = await obs.registry.metrics();
+    expect(sampleValue(text, name, { path: '<overflow>' })).toBe(7);
+    expect(sampleValue(text, name, { path: '/a', status: '200' })).toBe(5);
+    expect(obs.http.inFlightCount).toBe(0);
+  });
+
   it('keeps two instances in one process apart (private registries)', async () => {
     const a = createObs({ service: 'svc-a', defaultMetrics: false, ...quiet });
     const b = createObs({ service: 'svc-b', defaultMetrics: false, ...quiet });

@@ -1,8 +1,8 @@
-import cluster from 'node:cluster';
 import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
 import { ObsError } from '../errors.js';
 import { createScrapeLimiter } from '../exposition/endpoint.js';
 import { METRICS_ENDPOINT_OPTION_KEYS, type MetricsEndpointOptions, type MetricsHandler, serveMetrics, splitEndpointOptions } from '../exposition/handler.js';
+import { loadCluster } from '../lazy.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../exposition/negotiate.js';
 import { createScrapeGuard } from '../exposition/protection.js';
 import { type ListenOptions, listenMetrics, type MetricsServer, splitServerOptions, warnIfReachable } from '../exposition/server.js';
@@ -21,7 +21,7 @@ export interface ClusterMetricsServerOptions extends ClusterMetricsOptions, List
 let aggregator: AggregatorRegistry<PrometheusContentType> | undefined;
 
 function checkPrimary(): void {
-  if (!cluster.isPrimary) throw new ObsError('OBS_ERR_INVALID_OPTION', 'cluster', 'worker', 'the cluster metrics endpoint runs in the primary process; call clusterWorker(obs) in the workers');
+  if (!loadCluster().isPrimary) throw new ObsError('OBS_ERR_INVALID_OPTION', 'cluster', 'worker', 'the cluster metrics endpoint runs in the primary process; call clusterWorker(obs) in the workers');
 }
 
 function checkWarningHandler(onWarning: unknown): WarningHandler | undefined {

@@ -1,5 +1,5 @@
-import cluster from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
+import { loadCluster } from '../lazy.js';
 import type { Obs } from '../obs.js';
 
 // prom-client answers the primary's requests from one module-wide list of registries; this keeps
@@ -15,7 +15,7 @@ const joined: Registry[] = [];
  * if (cluster.isWorker) { const obs = createObs({ service: 'api' }); clusterWorker(obs); }
  */
 export function clusterWorker(obs: Obs): boolean {
-  if (!cluster.isWorker) return false;
+  if (!loadCluster().isWorker) return false;
   if (!joined.includes(obs.registry)) joined.push(obs.registry);
   AggregatorRegistry.setRegistries(joined);
   // The constructor installs prom-client's (idempotent) listener for the primary's requests.

@@ -23,15 +23,24 @@ export function statusLabel(status: number | string): string {
   return STATUS_STRINGS[status] ?? String(status);
 }
 
+/** One `http_requests_total` series: its counter child and the requests not yet added to it. */
+interface StatusCount {
+  child: CounterChild;
+  pending: number;
+}
+
 interface RouteEntry {
   duration: HistogramChild;
-  byStatus: Map<string, CounterChild>;
+  byStatus: Map<string, StatusCount>;
 }
 
 /**
  * Records the HTTP metrics of the contract. Framework integrations call `start()` when a request
  * arrives and `finish()` exactly once when it ends (or `abort()` when the client went away).
  * Labelled children are cached per method, path and status: no label object is built per request.
+ * Request counts are kept in plain numbers and added to `http_requests_total` when it is collected
+ * (every scrape, `registry.metrics()`, `metric.get()`), so a request costs one prom-client call
+ * (the duration histogram), not two; what a scrape shows is the same.
  *
  * @example
  * obs.http.start();
@@ -43,7 +52,8 @@ export class HttpRecorder {
   readonly inFlightGauge: ObsGauge<typeof HTTP_METRICS.requestsInFlight>;
   /** @internal */
   private readonly routes = new Map<string, Map<string, RouteEntry>>();
-  /** @internal */
+  /** Every cached series of `requests`, in creation order: what `flush()` walks. @internal */
+  private readonly counts: StatusCount[] = [];
   private inFlight = 0;
 
   constructor(
@@ -52,7 +62,7 @@ export class HttpRecorder {
     private readonly work: WorkTracker,
     buckets?: readonly number[],
   ) {
-    this.requests = new ObsCounter(HTTP_METRICS.requestsTotal, ctx);
+    this.requests = new ObsCounter(HTTP_METRICS.requestsTotal, ctx, { collect: () => this.flush() });
     this.duration = new ObsHistogram(HTTP_METRICS.requestDuration, ctx, buckets ? { buckets, exemplars: true } : { exemplars: true });
     this.inFlightGauge = new ObsGauge(HTTP_METRICS.requestsInFlight, ctx, {
       collect: () => this.inFlightGauge.labels().set(this.inFlight),
@@ -107,18 +117,41 @@ export class HttpRecorder {
       this.routes.set(m, byPath);
     }
     let route = byPath.get(path);
+    let cached = true;
     if (route === undefined) {
       const duration = this.duration.labels(m, path);
       route = { duration, byStatus: new Map() };
-      if (!this.duration.isOverflow(duration)) byPath.set(path, route);
+      cached = !this.duration.isOverflow(duration);
+      if (cached) byPath.set(path, route);
     }
     const s = statusLabel(status);
-    let counter = route.byStatus.get(s);
-    if (counter === undefined) {
-      counter = this.requests.labels(m, path, s);
-      if (!this.requests.isOverflow(counter)) route.byStatus.set(s, counter);
+    let count = route.byStatus.get(s);
+    if (count === undefined) {
+      const child = this.requests.labels(m, path, s);
+      if (!cached || this.requests.isOverflow(child)) {
+        // Past a series cap: nothing is cached for this key, so the request is counted at once.
+        child.inc();
+        route.duration.observe(seconds, exemplar);
+        return;
+      }
+      count = { child, pending: 0 };
+      route.byStatus.set(s, count);
+      this.counts.push(count);
     }
-    counter.inc();
+    count.pending++;
     route.duration.observe(seconds, exemplar);
+  }
+
+  /** Adds the requests counted since the last collection to `http_requests_total` (its collect callback). */
+  flush(): void {
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) {
+      const count = counts[i] as StatusCount;
+      if (count.pending > 0) {
+        const n = count.pending;
+        count.pending = 0;
+        count.child.inc(n);
+      }
+    }
   }
 }

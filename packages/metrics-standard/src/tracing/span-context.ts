@@ -1,5 +1,7 @@
 import { isSpanContextValid, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 
+const OTEL_API = Symbol.for('opentelemetry.js.api.1');
+
 /**
  * The span context of the active OpenTelemetry span when it is valid and sampled, else
  * `undefined`. Without an OpenTelemetry SDK registered this is the API's no-op lookup: no
@@ -12,6 +14,10 @@ import { isSpanContextValid, type SpanContext, TraceFlags, trace } from '@opente
  * obs.http.finish(method, path, status, seconds, sc ?? null);
  */
 export function sampledSpanContext(): SpanContext | undefined {
+  // No context manager registered (no tracing SDK started): no span can be active, so the API's
+  // lookup (context manager, semver check, context map) is skipped on every request. The API keeps
+  // its registrations on this global, one per major version.
+  if ((globalThis as { [OTEL_API]?: { context?: unknown } })[OTEL_API]?.context === undefined) return undefined;
   const span = trace.getActiveSpan();
   if (span === undefined) return undefined;
   const sc = span.spanContext();
