@@ -201,7 +201,7 @@ describe('scrape configs give every @obs target its `service` target label', () 
     const groups = obs[0].static_configs as Array<{ targets: string[]; labels: Record<string, string> }>;
     expect(groups.map((g) => [g.targets, g.labels.service])).toEqual([
       [['checkout-api:3000'], 'checkout-api'],
-      [['billing-worker:3001'], 'billing-worker'],
+      [['billing-worker:9464'], 'billing-worker'],
     ]);
     const node = doc.scrape_configs.find((j: { job_name: string }) => j.job_name === 'node');
     expect(node.static_configs[0].labels.host).toBe(groups[0]?.labels.host);

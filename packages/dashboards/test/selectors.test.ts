@@ -89,7 +89,7 @@ describe('selectors and the labels that exist', () => {
 describe('ports', () => {
   it("the example prometheus.yml scrapes the worker on @obs/worker's default metrics port", () => {
     const prom = parse(generate(resolveConfig()).get('prometheus/prometheus.yml') as string) as { scrape_configs: ScrapeJob[] };
-    const targets = prom.scrape_configs.find((j) => j.job_name === 'obs-services')?.static_configs?.[0]?.targets ?? [];
+    const targets = (prom.scrape_configs.find((j) => j.job_name === 'obs-services')?.static_configs ?? []).flatMap((c) => c.targets);
     expect(targets).toContain(`billing-worker:${DEFAULT_METRICS_PORT}`);
   });
 });

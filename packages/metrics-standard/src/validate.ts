@@ -24,6 +24,14 @@ export function optionalInteger(option: string, value: unknown, fallback: number
   return value;
 }
 
+/** `a` and `b` differ only by two neighbouring characters swapped. */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i < a.length - 1 && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
 /**
  * The known name closest to `name` (a typo or a case slip: `ignor` → `ignore`, `Service` →
  * `service`), or undefined when none is close enough to be what was meant.
@@ -33,7 +41,9 @@ export function closestName(name: string, known: readonly string[]): string | un
   let bestDistance = Number.POSITIVE_INFINITY;
   const lower = name.toLowerCase();
   for (const candidate of known) {
-    const d = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase());
+    const c = candidate.toLowerCase();
+    // Two neighbouring letters swapped (`lable` → `label`) is one slip, not two edits.
+    const d = c === lower ? 0 : isTransposition(lower, c) ? 1 : distance(lower, c);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
