@@ -54,6 +54,7 @@ export class HttpRecorder {
   private readonly routes = new Map<string, Map<string, RouteEntry>>();
   /** Every cached series of `requests`, in creation order: what `flush()` walks. @internal */
   private readonly counts: StatusCount[] = [];
+  /** @internal */
   private inFlight = 0;
 
   constructor(
