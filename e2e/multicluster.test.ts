@@ -297,7 +297,18 @@ describe('two clusters remote-writing into one VictoriaMetrics, rules in vmalert
     // A warm-up over every route first, so each counter series exists (and is scraped) before the
     // burst: a series whose first sample is already its final value shows no rate.
     await Promise.all(Object.values(clusters).map((c) => send(c, 40, 1)));
-    await sleep(2500);
+    // ...and stored centrally: a Prometheus agent's remote write starts shipping only once its WAL
+    // watcher runs, seconds after the first scrapes, and a burst inside that gap would arrive as the
+    // series' first sample (no rate). Wait until the store holds the warm-up of both clusters.
+    await until(
+      'the warm-up in VictoriaMetrics',
+      async () => {
+        const r = await byCluster(`sum by (cluster) (http_requests_total{service="${SERVICE}"})`);
+        return r.east === clusters.east.sent && r.west === clusters.west.sent ? r : undefined;
+      },
+      30_000,
+    );
+    await sleep(1500);
     await Promise.all(Object.values(clusters).map((c) => send(c, SENT[c.name] - 40, 4)));
     await Promise.all(Object.values(clusters).map((c) => produceSpread(c, TASKS[c.name])));
     const seen = await until(

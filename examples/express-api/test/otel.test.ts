@@ -70,8 +70,6 @@ describe('examples/express-api with OTEL_TRACES_EXPORTER=otlp', () => {
     // A parent-based sampler follows the caller's decision: flags 00 → the request is not sampled.
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
     expect((await fetch(`${base}/api/v1/items/5`, { headers: { traceparent } })).status).toBe(200);
-    // The previous test scraped less than a second ago: wait out the scrape cache (cacheMs 1000).
-    await new Promise((r) => setTimeout(r, 1100));
     const body = await (await fetch(`${base}/metrics`, { headers: { accept: 'application/openmetrics-text' } })).text();
     expect(body).toMatch(/^http_request_duration_seconds_count\{.*path="\/api\/v1\/items\/:itemId".*\} 1$/m);
     expect(exemplarsOf(body, 'http_request_duration_seconds').filter((e: { labels: Record<string, string> }) => e.labels.path === '/api/v1/items/:itemId')).toEqual([]);

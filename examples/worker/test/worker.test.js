@@ -97,9 +97,7 @@ describe('examples/worker (BullMQ on a real redis-server)', () => {
     const port = redis.port;
     await redis.stop();
 
-    // Answers within the queue-size timeout plus a margin (the fetch aborts otherwise). A scrape
-    // within a second of the last one is served the cached render (cacheMs 1000): wait it out.
-    await new Promise((r) => setTimeout(r, 1100));
+    // Answers within the queue-size timeout plus a margin (the fetch aborts otherwise).
     const during = await scrape(QUEUE_SIZE_TIMEOUT_MS + 2000);
     expect(has(during, 'worker_queue_size', { queue: 'emails' })).toBe(false);
     expect(total(during, 'service_up')).toBe(1);

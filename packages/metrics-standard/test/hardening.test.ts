@@ -132,10 +132,10 @@ describe('bounded work per scrape', () => {
     return { obs, calls };
   }
 
-  it('200 concurrent scrapes share renders (cached 1 s by default) and past the cap get 503', async () => {
+  it('200 concurrent scrapes share renders (cacheMs: 1000) and past the cap get 503', async () => {
     const warnings: Array<{ code: string; message: string }> = [];
     const { obs, calls } = counted(warnings);
-    const server = await startMetricsServer(obs, { port: 0, maxConcurrentScrapes: 50, maxConnections: 1000 });
+    const server = await startMetricsServer(obs, { port: 0, cacheMs: 1000, maxConcurrentScrapes: 50, maxConnections: 1000 });
     running.push(server);
     const statuses = await Promise.all(Array.from({ length: 200 }, () => fetch(server.url).then(async (r) => {
           await r.text();

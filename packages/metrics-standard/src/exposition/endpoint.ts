@@ -8,7 +8,9 @@ export interface ScrapeLimitOptions {
   /**
    * A rendered exposition is served again to scrapes arriving up to this many milliseconds after it
    * was rendered, and scrapes arriving while a render runs share it, so a flood of scrapes runs the
-   * collectors about once per interval. `0`: share only renders in flight. Default: 1000.
+   * collectors about once per interval. Default `0`: every scrape sees current values, and only
+   * scrapes arriving while a render runs share it (with a token or allowlist, only authorised
+   * scrapes ever render). Set it (e.g. 1000) on an endpoint reachable by untrusted clients.
    */
   cacheMs?: number;
   /** Scrapes answered at the same time; past it a scrape gets 503 with `Retry-After: 1`. Default: 10. */
@@ -19,7 +21,7 @@ export interface ScrapeLimitOptions {
 export const SCRAPE_LIMIT_OPTION_KEYS = ['cacheMs', 'maxConcurrentScrapes'] as const;
 
 /** Default of {@link ScrapeLimitOptions.cacheMs}. */
-export const DEFAULT_SCRAPE_CACHE_MS = 1000;
+export const DEFAULT_SCRAPE_CACHE_MS = 0;
 /** Default of {@link ScrapeLimitOptions.maxConcurrentScrapes}. */
 export const DEFAULT_MAX_CONCURRENT_SCRAPES = 10;
 
