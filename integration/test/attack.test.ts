@@ -60,7 +60,9 @@ describe('attack suite', () => {
         collects++;
       },
     });
-    const server = await startMetricsServer(obs, { port: 0 });
+    // An endpoint untrusted clients can reach, configured as docs/security.md says: renders cached
+    // for 1 s (the default, 0, keeps every scrape current and shares only renders in flight).
+    const server = await startMetricsServer(obs, { port: 0, cacheMs: 1000 });
     const agent = new Agent({ keepAlive: true, maxSockets: 200 });
     cleanups.push(() => agent.destroy());
     const get = () =>
