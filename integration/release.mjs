@@ -350,9 +350,13 @@ async function registryChecks(v1, v2, pending, dir) {
         ...pending.filter((c) => c.packages[name]).map((c) => c.summary),
         ...(version === v2[name] && version !== v1[name] ? NEXT.filter((c) => c.name === name).map((c) => c.text) : []),
       ];
+      // `changeset version` formats CHANGELOG.md with prettier when the project has it (escapes such
+      // as `pg\_\*`, re-wrapped lines): compare the words, not the markdown.
+      const words = (t) => t.replace(/\\/g, '').replace(/[`*_]/g, '').replace(/\s+/g, ' ').trim();
+      const logged = words(changelog.stdout);
       for (const note of notes) {
         const first = note.split('\n')[0];
-        expect(changelog.stdout.includes(first), where, `CHANGELOG.md lacks the changeset text "${first}"`);
+        expect(logged.includes(words(first).slice(0, 120)), where, `CHANGELOG.md lacks the changeset text "${first}"`);
       }
     }
   }
