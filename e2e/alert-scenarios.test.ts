@@ -11,9 +11,9 @@ import { type DashboardJson, interpolate, panelQueries, timeContext } from './li
 import type { Redis } from './lib/procs.js';
 import { type Example, type Stack, startStack } from './lib/stack.js';
 import { goodMix, load } from './lib/traffic.js';
+import { sleep, until } from './lib/until.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let stack: Stack;
 const suiteStart = Date.now();
@@ -29,20 +29,6 @@ const rows: Row[] = [];
 let healthy: Example | undefined;
 const notes: string[] = [];
 
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(intervalMs);
-  }
-}
 
 /** Alerts the rule manager holds (pending or firing) for `alertname` and `service`. */
 async function active(alertname: string, service: string) {

@@ -13,10 +13,10 @@ import { type DashboardJson, timeContext } from './lib/grafana.js';
 import type { WebhookAlert, WebhookPayload } from './lib/sink.js';
 import { type Stack, startStack } from './lib/stack.js';
 import { apiMix, goodMix, load } from './lib/traffic.js';
+import { sleep, until } from './lib/until.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let stack: Stack;
 const suiteStart = Date.now();
@@ -36,21 +36,6 @@ const outcomes: QueryOutcome[] = [];
 const variableLines: string[] = [];
 const notes: string[] = [];
 
-/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(intervalMs);
-  }
-}
 
 /** True once Prometheus's rule manager holds `alertname` (pending or firing) for `service`. */
 async function alertActive(alertname: string, service: string): Promise<boolean> {

@@ -28,7 +28,7 @@ export interface RunDir {
  *
  * @example
  * const run = createRunDir('obs-e2e-');
- * run.track(startProcess('prometheus', args, { log: run.logTo('prometheus') }));
+ * run.track(startProcess(tool('prometheus'), args, { log: run.logTo('prometheus') }));
  */
 export function createRunDir(prefix: string): RunDir {
   const dir = mkdtempSync(join(tmpdir(), prefix));
