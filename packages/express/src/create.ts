@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createLogger, createMetricsHandler, logRequest, type Obs, type ShutdownOptions, sampledSpanContext, UNMATCHED_PATH, warnUnprotected } from '@obs/metrics-standard';
+import { isTracked, type StartInfo, startOf, subscribeHttpChannels, type Tracked, trackOnConnection } from './channels.js';
 import { type ObsExpressOptions, resolveOptions } from './options.js';
 import { type AppLike, type RouteLike, RouteTemplates } from './route-template.js';
 
@@ -48,23 +49,53 @@ export interface ObsExpress {
   close(server?: ClosableServer, options?: ShutdownOptions): Promise<boolean>;
 }
 
-const TRACKED = Symbol('obs.express.tracked');
 const ERROR_SEEN = Symbol('obs.express.error');
 /**
- * Responses whose route opted out with `o.skip`. A WeakSet, not a mark in `res.locals`: reading a
+ * Responses whose route opted out with `o.skip`. A WeakSet, not a mark on the response: reading a
  * property of an Express response costs about 2 000 instructions (its ICs are megamorphic: Express
  * swaps the prototypes of req and res on every request), while `has()` on a response that never
  * entered the set is a few dozen (it has no identity hash). See bench/notes.md.
  */
 const skipped = new WeakSet<object>();
+/** Responses tracked with a listener of their own (requests node:http's start channel did not announce). */
+const trackedByListener = new WeakSet<object>();
 /** EventEmitter's `on`, called directly: `res.on` is another such property read per request. */
 const addListener = EventEmitter.prototype.on;
 
+type SpanContext = NonNullable<ReturnType<typeof sampledSpanContext>>;
+
+/** What one instance records a completed request with. */
+interface Recorder {
+  complete(t: TrackedRequest, aborted: boolean): void;
+}
+
+/** One request the middleware counts: everything its completion needs, read once. */
+class TrackedRequest implements Tracked {
+  constructor(
+    readonly recorder: Recorder,
+    readonly req: RequestLike,
+    readonly res: ServerResponse,
+    readonly method: string | undefined,
+    readonly url: string | undefined,
+    readonly pathname: string,
+    /** `performance.now()` when the request started. */
+    readonly at: number,
+    /** The app the middleware runs in; by completion `req.app` may be a sub-app the request entered. */
+    readonly root: AppLike | undefined,
+    /** The request's sampled span, captured where it is active; null, never whatever span is active at completion. */
+    readonly span: SpanContext | null,
+  ) {}
+
+  complete(aborted: boolean): void {
+    this.recorder.complete(this, aborted);
+  }
+}
+
 type RequestLike = IncomingMessage & { route?: RouteLike; app?: AppLike; method?: string; originalUrl?: string };
 
-/** The URL path of a request: `originalUrl` (Express keeps it whole) without the query. */
-function pathnameOf(req: IncomingMessage & { originalUrl?: string }): string {
-  const url = req.originalUrl ?? req.url ?? '/';
+/** The URL path of a request URL (`originalUrl`: Express keeps it whole) without the query. */
+function pathnameOf(target: string | undefined): string {
+  const url = target ?? '/';
   const q = url.indexOf('?');
   let path = q === -1 ? url : url.slice(0, q);
   if (path.charCodeAt(0) !== 47) {
@@ -100,6 +131,7 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
   const metricsHandler = createMetricsHandler(obs, endpoint);
   // The middleware answers on the application's own port: whoever reaches the app reads the metrics.
   if (metricsPath !== undefined) warnUnprotected(guard, obs.context.warner, `the ${metricsPath} path of @obs/express (on the application's port)`);
+  subscribeHttpChannels();
   const templates = new RouteTemplates();
   const http = obs.http;
   const warner = obs.context.warner;
@@ -109,67 +141,71 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
     warner.once('OBS_WARN_RECORD_FAILED', `express.${where}`, `@obs/express could not record a request (${where}): ${err instanceof Error ? err.message : String(err)}.`);
   };
 
-  /**
-   * Records one request when its response closes. Node emits `close` once per response, after
-   * `finish` when the response completed and alone when the client went away first, so one listener
-   * per request counts it exactly once. The request's state lives in this listener's closure: adding
-   * properties to every ServerResponse was the hottest line of the middleware (bench/notes.md).
-   */
-  function track(req: RequestLike, res: ServerResponse, pathname: string): void {
-    const started = performance.now();
-    // The app the middleware runs in; by close time req.app may be a sub-app the request entered.
-    const root = req.app;
-    // The request's sampled span, captured here where it is active; null, never whatever span is
-    // active when the close event fires.
-    const span = sampledSpanContext() ?? null;
-    http.start();
-    // `on`, not `once`: Node emits `close` once per response, and `once` would wrap the listener
-    // (a second closure and a bound function per request) and remove it again when it fires.
-    // Called as EventEmitter's own `on` (ServerResponse does not override it) to skip the lookup.
-    addListener.call(res, 'close', () => {
+  const recorder: Recorder = {
+    complete(t, aborted) {
       try {
-        if (skipped.has(res)) {
+        if (skipped.has(t.res)) {
           http.cancel();
           return;
         }
-        const seconds = (performance.now() - started) / 1000;
-        // No completed response at close: the client went away (counted once, as 499).
-        const aborted = !res.writableFinished;
+        const seconds = (performance.now() - t.at) / 1000;
         let path: string;
         try {
-          path = templates.resolve(root, req, req.route, pathname);
+          path = templates.resolve(t.root, t.req, t.req.route, t.pathname);
         } catch (err) {
           warn('route', err);
           path = UNMATCHED_PATH;
         }
-        if (aborted) http.abort(req.method, path, seconds, span);
-        else http.finish(req.method, path, res.statusCode, seconds, span);
+        const status = aborted ? 499 : t.res.statusCode;
+        if (aborted) http.abort(t.method, path, seconds, t.span);
+        else http.finish(t.method, path, status, seconds, t.span);
         if (log !== undefined) {
-          logRequest(log, logRequests as 'info' | 'debug', { method: req.method, url: req.originalUrl ?? req.url, path, status: res.statusCode, aborted, seconds, span }, logOptions);
+          logRequest(log, logRequests as 'info' | 'debug', { method: t.method, url: t.url, path, status, aborted, seconds, span: t.span }, logOptions);
         }
       } catch (err) {
         warn('close', err);
       }
-    });
+    },
+  };
+
+  /**
+   * A request node:http's start channel did not announce (HTTP/2 compatibility server, a test
+   * double, or another request started before this one reached the middleware): recorded when its
+   * response closes. Node emits `close` once per response, after `finish` when the response
+   * completed and alone when the client went away first, so one listener counts it exactly once.
+   */
+  function trackWithListener(t: TrackedRequest): void {
+    trackedByListener.add(t.res);
+    // `on`, not `once`: `once` would wrap the listener and remove it again when it fires.
+    addListener.call(t.res, 'close', () => t.complete(!t.res.writableFinished));
   }
 
+  const start: StartInfo = { method: undefined, url: undefined, socket: {}, at: 0 };
+
   const middleware: ObsRequestHandler = (req, res, next) => {
-    let pathname: string;
     try {
-      pathname = pathnameOf(req);
+      // Announced by node:http just now: its method, URL and socket were read before Express swapped
+      // the request's prototype (cheap), and nothing needs a listener of its own.
+      const announced = startOf(req, start);
+      const r = req as RequestLike;
+      const url = announced ? start.url : (r.originalUrl ?? r.url);
+      const pathname = pathnameOf(url);
       if (pathname === metricsPath) {
         metricsHandler(req, res);
         return;
       }
-      const locals = (res as { locals?: Record<PropertyKey, unknown> }).locals;
-      // Mounted twice (app and router, or two apps): the first one counts. The mark lives in
-      // res.locals, which Express creates for every response anyway (a symbol: invisible to views).
-      if ((locals !== undefined && locals[TRACKED] === true) || ignoreExact.has(pathname) || (hasPrefixes && ignorePrefixes.some((p) => pathname.startsWith(p)))) {
+      // Mounted twice (app and router, or two apps): the first one counts.
+      const socket = announced ? start.socket : r.socket;
+      if (trackedByListener.has(res) || isTracked(socket, res) || ignoreExact.has(pathname) || (hasPrefixes && ignorePrefixes.some((p) => pathname.startsWith(p)))) {
         next();
         return;
       }
-      if (locals !== undefined) locals[TRACKED] = true;
-      track(req as RequestLike, res, pathname);
+      // The app whose request prototype Express set: read on the prototype (one shape per app), not on the request.
+      const root = ((Object.getPrototypeOf(req) as { app?: AppLike } | null)?.app ?? r.app) as AppLike | undefined;
+      const t = new TrackedRequest(recorder, r, res, announced ? start.method : r.method, url, pathname, announced ? start.at : performance.now(), root, sampledSpanContext() ?? null);
+      http.start();
+      if (announced) trackOnConnection(start.socket, t);
+      else trackWithListener(t);
     } catch (err) {
       warn('start', err);
     }

@@ -1,0 +1,146 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { EventEmitter } from 'node:events';
+
+/**
+ * Request start and response end from node:http's own diagnostics channels, shared by every
+ * `createObsExpress` in the process (decision 0083).
+ *
+ * Why: Express swaps the prototypes of `req` and `res` on every request, so each property read on
+ * them in library code misses V8's inline caches (about 2 000 instructions a read), and adding a
+ * `close` listener to every response costs about 5 000 more. node:http publishes
+ * `http.server.request.start` before Express sees the request (its objects still have their
+ * plain, stable shapes: reads there are cheap) and `http.server.response.finish` when a response
+ * has been flushed, with no listener per request. A client that goes away has no channel: one
+ * `close` listener per connection finds the requests still open on it.
+ *
+ * A request that did not come through node:http's server (an HTTP/2 compatibility server, a test
+ * double) or whose start was not the latest one when the middleware ran is tracked the old way, with
+ * a `close` listener on its response (create.ts).
+ */
+
+/** One tracked request: what its completion needs. */
+export interface Tracked {
+  readonly res: object;
+  /** Records the request: `aborted` when its connection closed before the response finished. */
+  complete(aborted: boolean): void;
+}
+
+/** The requests a connection is serving that the middleware tracks (HTTP/1.1 pipelining: several). */
+interface Connection {
+  readonly open: Tracked[];
+}
+
+/** EventEmitter's `on`, called directly (net.Socket does not override it). */
+const addListener = EventEmitter.prototype.on;
+
+const connections = new WeakMap<object, Connection>();
+
+/** The request node:http started last, and what was read from it then. */
+let lastRequest: object | undefined;
+let lastMethod: string | undefined;
+let lastUrl: string | undefined;
+let lastSocket: object | undefined;
+let lastAt = 0;
+
+interface ServerMessage {
+  readonly request: { readonly method?: string; readonly url?: string };
+  readonly response: object;
+  readonly socket: object;
+}
+
+function onRequestStart(message: unknown): void {
+  const m = message as ServerMessage;
+  const req = m.request;
+  lastRequest = req;
+  lastMethod = req.method;
+  lastUrl = req.url;
+  lastSocket = m.socket;
+  lastAt = performance.now();
+}
+
+function onResponseFinish(message: unknown): void {
+  const m = message as ServerMessage;
+  if (m.request === lastRequest) lastRequest = lastSocket = undefined;
+  const conn = connections.get(m.socket);
+  if (conn === undefined) return;
+  const open = conn.open;
+  const res = m.response;
+  for (let i = 0; i < open.length; i++) {
+    const t = open[i] as Tracked;
+    if (t.res === res) {
+      if (open.length === 1) open.length = 0;
+      else open.splice(i, 1);
+      t.complete(false);
+      return;
+    }
+  }
+}
+
+let subscribed = false;
+
+/** Subscribes to node:http's server channels once per process (idempotent). */
+export function subscribeHttpChannels(): void {
+  if (subscribed) return;
+  subscribed = true;
+  diagnosticsChannel.subscribe('http.server.request.start', onRequestStart);
+  diagnosticsChannel.subscribe('http.server.response.finish', onResponseFinish);
+}
+
+/** What node:http's start channel said about `req`, when `req` is the request it started last. */
+export interface StartInfo {
+  method: string | undefined;
+  url: string | undefined;
+  socket: object;
+  at: number;
+}
+
+/**
+ * Fills `into` and returns true when `req` is the request node:http started last (nothing else
+ * started since, so the values read then are this request's); false otherwise.
+ */
+export function startOf(req: object, into: StartInfo): boolean {
+  if (req !== lastRequest || lastSocket === undefined) return false;
+  into.method = lastMethod;
+  into.url = lastUrl;
+  into.socket = lastSocket;
+  into.at = lastAt;
+  return true;
+}
+
+function connectionOf(socket: object): Connection {
+  let conn = connections.get(socket);
+  if (conn === undefined) {
+    const c: Connection = { open: [] };
+    conn = c;
+    connections.set(socket, c);
+    addListener.call(socket as EventEmitter, 'close', () => {
+      // The connection is gone: every request still open on it ends here, without a response.
+      const open = c.open.splice(0);
+      for (const t of open) t.complete(true);
+    });
+  }
+  return conn;
+}
+
+/** True when a request on this connection already tracks `res` (the middleware mounted twice). */
+export function isTracked(socket: object | undefined, res: object): boolean {
+  if (socket === undefined) return false;
+  const conn = connections.get(socket);
+  if (conn === undefined) return false;
+  for (const t of conn.open) if (t.res === res) return true;
+  return false;
+}
+
+/**
+ * Completes `t` when node:http finishes its response, or when its connection closes first. A
+ * connection already destroyed (the client left while an asynchronous middleware before this one
+ * ran) completes it at once, as aborted: no response can reach that client, and its `close` event
+ * may have been emitted already.
+ */
+export function trackOnConnection(socket: object, t: Tracked): void {
+  if ((socket as { destroyed?: boolean }).destroyed === true) {
+    t.complete(true);
+    return;
+  }
+  connectionOf(socket).open.push(t);
+}
