@@ -247,8 +247,8 @@ export interface HistogramChild {
 }
 
 /**
- * Construction-only settings of {@link ObsHistogram} that are not part of the public options.
- * @internal
+ * Construction-only settings of {@link ObsHistogram} used by the recorders of this package (not
+ * part of {@link InstrumentOptions}, which `obs.histogram()` takes).
  */
 export interface HistogramInternalOptions {
   /**
