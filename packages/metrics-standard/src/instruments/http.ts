@@ -39,8 +39,10 @@ interface RouteEntry {
  * arrives and `finish()` exactly once when it ends (or `abort()` when the client went away).
  * Labelled children are cached per method, path and status: no label object is built per request.
  * Request counts are kept in plain numbers and added to `http_requests_total` when it is collected
- * (every scrape, `registry.metrics()`, `metric.get()`), so a request costs one prom-client call
- * (the duration histogram), not two; what a scrape shows is the same.
+ * (every scrape, `registry.metrics()`, `metric.get()`); durations without an exemplar likewise
+ * (per-bucket counts and the sum, added into `http_request_duration_seconds` when it is collected,
+ * ADR 0091). A request without a sampled span makes no prom-client call; what a scrape shows is
+ * the same.
  *
  * @example
  * obs.http.start();
@@ -64,7 +66,7 @@ export class HttpRecorder {
     buckets?: readonly number[],
   ) {
     this.requests = new ObsCounter(HTTP_METRICS.requestsTotal, ctx, { collect: () => this.flush() });
-    this.duration = new ObsHistogram(HTTP_METRICS.requestDuration, ctx, buckets ? { buckets, exemplars: true } : { exemplars: true });
+    this.duration = new ObsHistogram(HTTP_METRICS.requestDuration, ctx, buckets ? { buckets, exemplars: true } : { exemplars: true }, { aggregate: true });
     this.inFlightGauge = new ObsGauge(HTTP_METRICS.requestsInFlight, ctx, {
       collect: () => this.inFlightGauge.labels().set(this.inFlight),
     });

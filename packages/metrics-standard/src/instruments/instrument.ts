@@ -246,17 +246,144 @@ export interface HistogramChild {
   observe(value: number, exemplar?: SpanContext | null): void;
 }
 
+/**
+ * Construction-only settings of {@link ObsHistogram} used by the recorders of this package (not
+ * part of {@link InstrumentOptions}, which `obs.histogram()` takes).
+ */
+export interface HistogramInternalOptions {
+  /**
+   * Keep exemplar-less observations in plain numbers per series and add them into prom-client
+   * when the histogram is collected (ADR 0091). Falls back to prom-client's `observe` per
+   * observation when the installed prom-client does not look as expected.
+   */
+  aggregate?: boolean;
+}
+
+/** One label set's value object in prom-client 15's `Histogram#hashMap`. @internal */
+interface PromHistogramEntry {
+  labels: Record<string, unknown>;
+  sum: number;
+  count: number;
+  bucketValues: Record<string, number>;
+}
+
+/** The prom-client 15 `Histogram` internals the aggregating path reads and writes. @internal */
+interface PromHistogramInternals {
+  hashMap: Record<string, PromHistogramEntry>;
+  upperBounds: readonly number[];
+  zero(labels: Record<string, string>): void;
+  labels(...values: string[]): { observe(value: number): void };
+}
+
+/** Observations of one series not yet added to prom-client. @internal */
+class PendingSeries {
+  /** Observations per bucket (index into the histogram's upper bounds) since the last flush. */
+  readonly counts: Float64Array;
+  /** Observations since the last flush. */
+  n = 0;
+  /** `sum` of the prom-client entry when this interval began. */
+  base = 0;
+  /** `base` plus this interval's values, added one by one in order, as prom-client does. */
+  sum = 0;
+  /** prom-client's key of this label set in `hashMap`, once learned. */
+  key: string | undefined = undefined;
+  /** The prom-client entry this interval adds to. */
+  entry: PromHistogramEntry | undefined = undefined;
+  /** The `hashMap` object `entry` was found in (`reset()` replaces it). */
+  map: object | undefined = undefined;
+
+  constructor(
+    readonly labels: Record<string, string>,
+    bounds: number,
+  ) {
+    this.counts = new Float64Array(bounds);
+  }
+}
+
+/** prom-client's `findBound`, as an index: the first upper bound `value` is at or below; `bounds.length` for +Inf only. */
+function bucketIndex(bounds: readonly number[], value: number): number {
+  const len = bounds.length;
+  let i = 0;
+  while (i < len && !(value <= (bounds[i] as number))) i++;
+  return i;
+}
+
+/** True when `entry` is prom-client's value object for exactly `labels`. */
+function sameLabels(entry: PromHistogramEntry, labels: Record<string, string>, names: readonly string[]): boolean {
+  if (entry.labels === labels) return true;
+  for (const n of names) {
+    const v = entry.labels[n];
+    if (v === undefined || String(v) !== labels[n]) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `metric` has the prom-client 15 internals the aggregating path writes into, and a
+ * scratch histogram with the same buckets puts an observation exactly where the aggregating path
+ * would (on a bound: that bucket; above the last: only sum and count). Checked once, at construction.
+ */
+function supportsAggregation(metric: Histogram<string>, labelNames: readonly string[], buckets: readonly number[]): boolean {
+  try {
+    const real = metric as unknown as Partial<PromHistogramInternals>;
+    if (typeof real.hashMap !== 'object' || real.hashMap === null || typeof real.zero !== 'function') return false;
+    if (!Array.isArray(real.upperBounds) || real.upperBounds.length !== buckets.length) return false;
+    if (!real.upperBounds.every((b, i) => b === buckets[i])) return false;
+    const scratch = new Histogram({ name: 'obs_aggregation_probe', help: 'probe', labelNames: [...labelNames], buckets: [...buckets], registers: [] });
+    const probe = scratch as unknown as PromHistogramInternals;
+    const labels: Record<string, string> = {};
+    for (const n of labelNames) labels[n] = 'probe';
+    probe.zero(labels);
+    const entry = Object.values(probe.hashMap).find((e) => e.labels === labels);
+    if (entry === undefined || entry.sum !== 0 || entry.count !== 0 || typeof entry.bucketValues !== 'object') return false;
+    if (Object.keys(entry.bucketValues).length !== new Set(buckets.map(String)).size) return false;
+    if (!buckets.every((b) => entry.bucketValues[String(b)] === 0)) return false;
+    const child = probe.labels(...labelNames.map(() => 'probe'));
+    const last = buckets.length > 0 ? (buckets[buckets.length - 1] as number) : 0;
+    const values = [...buckets, last < Number.MAX_VALUE ? Number.MAX_VALUE : -Number.MAX_VALUE];
+    const expected = buckets.map(() => 0);
+    for (const v of values) {
+      child.observe(v);
+      const i = bucketIndex(buckets, v);
+      if (i < buckets.length) expected[i] = (expected[i] as number) + 1;
+    }
+    if (!Object.values(probe.hashMap).includes(entry) || entry.count !== values.length) return false;
+    return buckets.every((b, i) => buckets.indexOf(b) !== i || entry.bucketValues[String(b)] === expected[i]);
+  } catch {
+    return false;
+  }
+}
+
 /** A contract histogram with cached children and a cardinality cap; never throws at record time. */
 export class ObsHistogram<D extends MetricDefinition = MetricDefinition> extends Instrument<HistogramChild> {
   readonly metric: Histogram<string>;
   readonly buckets: readonly number[];
   /** True when observations carry trace exemplars. */
   readonly exemplars: boolean;
+  /**
+   * True when exemplar-less observations are kept per series and added into prom-client when the
+   * histogram is collected (asked for, and the installed prom-client has the expected internals).
+   */
+  readonly aggregating: boolean;
+  /** Every aggregating series, in creation order: what `flushPending()` walks. @internal */
+  private readonly pending: PendingSeries[] = [];
+  /** prom-client's upper bounds, and their `bucketValues` keys. @internal */
+  private readonly bounds: readonly number[];
+  /** @internal */
+  private readonly boundKeys: readonly string[];
 
-  constructor(definition: D, ctx: InstrumentContext, options: InstrumentOptions = {}) {
+  constructor(definition: D, ctx: InstrumentContext, options: InstrumentOptions = {}, internal: HistogramInternalOptions = {}) {
     super(definition, ctx);
     this.buckets = options.buckets ?? definition.buckets ?? [];
     this.exemplars = options.exemplars === true && ctx.exemplars === true;
+    const collect = options.collect;
+    const onCollect =
+      internal.aggregate === true
+        ? () => {
+            this.flushPending();
+            return collect?.();
+          }
+        : collect;
     this.metric = new Histogram({
       name: definition.name,
       help: definition.help,
@@ -267,43 +394,158 @@ export class ObsHistogram<D extends MetricDefinition = MetricDefinition> extends
       // OpenMetrics mirror (exposition/scrape.ts).
       registers: this.exemplars ? [] : [ctx.registry],
       ...(this.exemplars ? { enableExemplars: true } : {}),
-      ...(options.collect ? { collect: safeCollect(definition.name, ctx.warner, options.collect) } : {}),
+      ...(onCollect ? { collect: safeCollect(definition.name, ctx.warner, onCollect) } : {}),
     });
     if (this.exemplars) ctx.registry.registerMetric(this.metric);
+    this.aggregating = internal.aggregate === true && supportsAggregation(this.metric, this.labelNames, this.buckets);
+    this.bounds = this.aggregating ? [...(this.metric as unknown as PromHistogramInternals).upperBounds] : [];
+    this.boundKeys = this.bounds.map(String);
   }
 
   /** @internal */
   protected makeChild(values: string[]): HistogramChild {
     const inner = this.metric.labels(...values);
-    if (this.exemplars) {
-      // The label object is built once per child; an observation without a sampled span takes
-      // the plain path and allocates nothing.
-      const labels: Record<string, string> = {};
-      this.labelNames.forEach((n, i) => {
-        labels[n] = values[i] as string;
-      });
-      const metric = this.metric;
+    if (!this.exemplars && !this.aggregating) {
       return {
-        observe: (value: number, exemplar?: SpanContext | null) => {
+        observe: (value: number) => {
           try {
-            const sc = exemplar === undefined ? sampledSpanContext() : exemplar;
-            if (sc == null) inner.observe(value);
-            else metric.observe({ labels, value, exemplarLabels: { trace_id: sc.traceId, span_id: sc.spanId } });
+            inner.observe(value);
           } catch (err) {
             this.fail(err);
           }
         },
       };
     }
+    // The label object is built once per child; an observation without a sampled span takes
+    // the plain (or aggregating) path and allocates nothing.
+    const labels: Record<string, string> = {};
+    this.labelNames.forEach((n, i) => {
+      labels[n] = values[i] as string;
+    });
+    const metric = this.metric;
+    const exemplars = this.exemplars;
+    const series = this.aggregating ? new PendingSeries(labels, this.bounds.length) : undefined;
+    if (series !== undefined) this.pending.push(series);
     return {
-      observe: (value: number) => {
+      observe: (value: number, exemplar?: SpanContext | null) => {
         try {
-          inner.observe(value);
+          const sc = !exemplars ? null : exemplar === undefined ? sampledSpanContext() : exemplar;
+          if (sc != null) {
+            // The exemplar is stored by prom-client: what came before goes in first, so the
+            // sum is added in the order of the observations.
+            if (series !== undefined) this.flushSeries(series);
+            metric.observe({ labels, value, exemplarLabels: { trace_id: sc.traceId, span_id: sc.spanId } });
+          } else if (series === undefined || !Number.isFinite(value)) {
+            // prom-client throws a TypeError for a value that is not finite: the fail path below.
+            inner.observe(value);
+          } else {
+            this.add(series, value);
+          }
         } catch (err) {
           this.fail(err);
         }
       },
     };
+  }
+
+  /** One exemplar-less finite observation: a bucket search and a few adds. @internal */
+  private add(series: PendingSeries, value: number): void {
+    if (series.n === 0 || series.map !== (this.metric as unknown as PromHistogramInternals).hashMap) this.begin(series);
+    const i = bucketIndex(this.bounds, value);
+    const counts = series.counts;
+    if (i < counts.length) counts[i] = (counts[i] as number) + 1;
+    series.sum += value;
+    series.n++;
+  }
+
+  /**
+   * Start an interval: find (or create, as prom-client's observe would) the series' entry, and
+   * take its sum as the base. Pending observations made before a `reset()` are dropped, as the
+   * reset erased them in prom-client. @internal
+   */
+  private begin(series: PendingSeries): void {
+    series.counts.fill(0);
+    series.n = 0;
+    const entry = this.resolve(series);
+    series.base = entry.sum;
+    series.sum = entry.sum;
+  }
+
+  /** prom-client's entry for the series' labels, created with `zero()` only when absent. @internal */
+  private resolve(series: PendingSeries): PromHistogramEntry {
+    const internals = this.metric as unknown as PromHistogramInternals;
+    const map = internals.hashMap;
+    let entry: PromHistogramEntry | undefined;
+    if (series.key !== undefined) {
+      // prom-client's key is a function of the label values: learned once, valid after a reset.
+      entry = map[series.key];
+      if (entry !== undefined && !sameLabels(entry, series.labels, this.labelNames)) entry = undefined;
+    } else {
+      for (const [key, e] of Object.entries(map)) {
+        if (sameLabels(e, series.labels, this.labelNames)) {
+          series.key = key;
+          entry = e;
+          break;
+        }
+      }
+    }
+    if (entry === undefined) {
+      internals.zero(series.labels);
+      const known = series.key === undefined ? undefined : map[series.key];
+      if (known !== undefined && known.labels === series.labels) entry = known;
+      else {
+        for (const [key, e] of Object.entries(map)) {
+          if (e.labels === series.labels) {
+            series.key = key;
+            entry = e;
+            break;
+          }
+        }
+      }
+      if (entry === undefined) throw new Error(`prom-client did not create the series of ${this.definition.name}`);
+    }
+    series.entry = entry;
+    series.map = map;
+    return entry;
+  }
+
+  /** Add one series' pending observations into its prom-client entry. @internal */
+  private flushSeries(series: PendingSeries): void {
+    if (series.n === 0) return;
+    const n = series.n;
+    series.n = 0;
+    if (series.map !== (this.metric as unknown as PromHistogramInternals).hashMap) {
+      // The histogram was reset after these observations: prom-client erased them.
+      series.counts.fill(0);
+      return;
+    }
+    let entry = series.entry as PromHistogramEntry;
+    const current = series.key === undefined ? undefined : (this.metric as unknown as PromHistogramInternals).hashMap[series.key];
+    if (current === entry && entry.sum === series.base) {
+      entry.sum = series.sum;
+    } else {
+      // The entry was removed or written to by someone else since the interval began.
+      if (current !== entry) entry = this.resolve(series);
+      entry.sum += series.sum - series.base;
+    }
+    entry.count += n;
+    const counts = series.counts;
+    const keys = this.boundKeys;
+    const buckets = entry.bucketValues;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i] as number;
+      if (c !== 0) {
+        const key = keys[i] as string;
+        buckets[key] = (buckets[key] as number) + c;
+        counts[i] = 0;
+      }
+    }
+  }
+
+  /** Adds every series' pending observations into prom-client (the histogram's collect callback). @internal */
+  private flushPending(): void {
+    const pending = this.pending;
+    for (let i = 0; i < pending.length; i++) this.flushSeries(pending[i] as PendingSeries);
   }
 
   /** Observe `value` for these labels. */
