@@ -180,7 +180,8 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
     addListener.call(t.res, 'close', () => t.complete(!t.res.writableFinished));
   }
 
-  const start: StartInfo = { method: undefined, url: undefined, socket: {}, at: 0 };
+  // Filled per request by startOf (`at` starts as a double, the representation it keeps).
+  const start: StartInfo = { method: undefined, url: undefined, socket: {}, at: Number.NaN };
 
   const middleware: ObsRequestHandler = (req, res, next) => {
     try {
