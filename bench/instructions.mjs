@@ -8,13 +8,15 @@
 //            --out <file>  --keep (keep the callgrind dumps in bench/results/callgrind/)
 //            --warmup N  --startup-runs N  --side-runs N  --before <dir>  --perf-map
 //            --connections N (client sockets, default 1: one request at a time)
+//            --startup-only (count start-up only: stop after its dump, no requests; investigations)
 //   BENCH_VALGRIND_FLAGS="--separate-threads=yes": extra valgrind flags (investigations)
 //
 // Each server variant (bench/servers/<variant>.mjs) runs under valgrind's callgrind. Start-up: the
 // instructions from process start to the "listening" line (instrumentation on from the start; a
-// `callgrind_control -d` when the line appears). Then instrumentation goes off (`-i off`), 3 000
-// keep-alive `GET /users/:id` requests from a client process that is not under valgrind warm the
-// server up (JIT tiers, caches, the label children), instrumentation goes on (`-i on`), 5 000 more
+// `callgrind_control -d` when the line appears). Then instrumentation goes off (`-i off`), 10 000
+// keep-alive `GET /users/:id` requests from three client processes in turn (not under valgrind)
+// warm the server up (JIT tiers, caches, the label children, connections that closed and reopened),
+// instrumentation goes on (`-i on`), 5 000 more
 // requests, `callgrind_control -d`: that dump's total over 5 000 is the steady-state cost of one
 // request. Instruction counts do not depend on the machine's load, which wall-clock CPU time on this
 // shared 2-core machine does (docs/benchmarks.md); what they still depend on is work driven by
@@ -89,12 +91,14 @@ const BEFORE_VARIANTS = beforeDir
   : [];
 const allVariants = [...INSTRUCTION_VARIANTS, ...BEFORE_VARIANTS];
 const variants = only ? allVariants.filter((v) => only.includes(v.name)) : allVariants;
-const out = value('--out') ?? join(here, 'results', quick ? 'instructions-quick.json' : 'instructions.json');
+const startupOnly = flag('--startup-only');
+const out = value('--out') ?? (startupOnly ? join(here, 'results', 'callgrind', 'instructions-startup.json') : join(here, 'results', quick ? 'instructions-quick.json' : 'instructions.json'));
 const dumps = join(here, 'results', 'callgrind');
 // --perf-map: node --perf-basic-prof, its /tmp/perf-<pid>.map copied next to the kept dump, so
 // bench/annotate.mjs can name V8's functions. For profiling only: not the figures of record.
 const perfMap = flag('--perf-map');
 const keep = flag('--keep') || perfMap;
+if (startupOnly) SETTINGS.startupRuns = SETTINGS.runs;
 
 /** valgrind flags: callgrind; V8 writes and rewrites machine code in anonymous memory, so every such page is checked. */
 const VALGRIND_FLAGS = ['--tool=callgrind', '--smc-check=all-non-file', '--dump-instr=no', '--collect-jumps=no', ...(process.env.BENCH_VALGRIND_FLAGS?.split(' ').filter(Boolean) ?? [])];
@@ -187,6 +191,10 @@ async function measure(tools, variant, run) {
     if (countStartup) {
       await control(tools, proc.pid, '-d');
       startup = await waitDump(`${prefix}.${proc.pid}.1`);
+      if (startupOnly) {
+        if (perfMap) copyFileSync(`/tmp/perf-${proc.pid}.map`, `${prefix}.${proc.pid}.perf.map`);
+        return { run, startup, perRequest: null, startupSeconds, dump: keep ? `${prefix}.${proc.pid}.1` : undefined };
+      }
       await control(tools, proc.pid, '-i', 'off');
     }
     // The warm-up comes from three client processes one after the other, so that connections
@@ -259,7 +267,8 @@ async function main() {
       try {
         const r = await measure(tools, job.v, job.run);
         results[job.v.name].push(r);
-        log(`${job.v.name} run ${job.run}: ${Math.round(r.perRequest).toLocaleString('en-US')} instr/request, start-up ${r.startup === null ? '—' : `${(r.startup / 1e9).toFixed(3)} G`} (window ${r.windowSeconds.toFixed(1)} s)`);
+        const startupText = `start-up ${r.startup === null ? '—' : `${(r.startup / 1e9).toFixed(3)} G`}`;
+        log(`${job.v.name} run ${job.run}: ${r.perRequest === null ? startupText : `${Math.round(r.perRequest).toLocaleString('en-US')} instr/request, ${startupText} (window ${r.windowSeconds.toFixed(1)} s)`}`);
       } catch (err) {
         failures.push(`${job.v.name} run ${job.run}: ${err.message}`);
         log(`${job.v.name} run ${job.run} FAILED: ${err.message}`);

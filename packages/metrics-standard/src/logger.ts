@@ -1,10 +1,11 @@
-import { hostname } from 'node:os';
-import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { ABORTED_STATUS, LOGGED_ERROR_TYPE } from './definitions/labels.js';
 import { ObsError } from './errors.js';
-import { loadPino } from './lazy.js';
+import { loadOtelApi, loadPino } from './lazy.js';
 import type { Obs } from './obs.js';
+
+// Built-ins through process.getBuiltinModule, not `import`: see src/lazy.ts.
+const { hostname } = process.getBuiltinModule('node:os');
 
 /** Options of {@link createLogger}: pino's own options, plus these. */
 export interface ObsLoggerOptions extends LoggerOptions {
@@ -36,6 +37,7 @@ export function createLogger(obs: Obs, options: ObsLoggerOptions = {}): Logger {
   }
   const identity = { service: obs.service, env: obs.env, version: obs.version };
   const pino = loadPino();
+  const { isSpanContextValid, trace } = loadOtelApi();
   const logger = pino(
     {
       ...pinoOptions,

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { RESOURCE_METRICS } from '../definitions/service.js';
 import { ObsGauge } from '../instruments/instrument.js';
 import type { Collector, CollectorContext } from './types.js';
+
+// Built-ins through process.getBuiltinModule, not `import`: see src/lazy.ts.
+const { readFileSync } = process.getBuiltinModule('node:fs');
+const { readFile } = process.getBuiltinModule('node:fs/promises');
+const { join } = process.getBuiltinModule('node:path');
 
 /** The container limits of this process, as far as cgroup files tell. */
 export interface CgroupLimits {

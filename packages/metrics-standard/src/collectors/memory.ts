@@ -1,8 +1,10 @@
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
 import { RESOURCE_METRICS } from '../definitions/service.js';
 import { ObsGauge } from '../instruments/instrument.js';
 import type { Collector, CollectorContext } from './types.js';
+
+// Built-ins through process.getBuiltinModule, not `import`: see src/lazy.ts.
+const { open } = process.getBuiltinModule('node:fs/promises');
 
 const STATUS_FILE = '/proc/self/status';
 const VM_RSS = /^VmRSS:\s+(\d+)\s+kB$/m;

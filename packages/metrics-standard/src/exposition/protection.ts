@@ -1,9 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { BlockList } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
-import { BlockList, isIP } from 'node:net';
 import { ObsError } from '../errors.js';
 import { optionalBoolean, optionalInteger, rejectUnknownKeys } from '../validate.js';
 import type { Warner } from '../warnings.js';
+
+// Built-ins through process.getBuiltinModule, not `import`: see src/lazy.ts.
+const { createHash, timingSafeEqual } = process.getBuiltinModule('node:crypto');
+const { BlockList: BlockListClass, isIP } = process.getBuiltinModule('node:net');
 
 /**
  * Who may read `/metrics`. Both checks apply when both are set: the peer must be allowed (else
@@ -89,7 +92,7 @@ function buildAllowlist(allow: unknown): BlockList | undefined {
   if (allow === undefined) return undefined;
   if (!Array.isArray(allow)) throw new ObsError('OBS_ERR_INVALID_CIDR', 'allow', allow, 'expected an array of addresses or CIDRs');
   if (allow.length === 0) throw new ObsError('OBS_ERR_INVALID_CIDR', 'allow', allow, 'an empty allowlist admits nobody; omit the option to allow every peer');
-  const list = new BlockList();
+  const list = new BlockListClass();
   allow.forEach((entry: unknown, i) => {
     const option = `allow[${i}]`;
     if (typeof entry !== 'string') throw new ObsError('OBS_ERR_INVALID_CIDR', option, entry, 'expected a string');

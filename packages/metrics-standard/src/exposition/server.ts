@@ -1,11 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import { isIP } from 'node:net';
+import type { Server } from 'node:http';
 import { ObsError } from '../errors.js';
 import type { Obs } from '../obs.js';
 import type { Warner } from '../warnings.js';
 import { optionalInteger, optionalString, rejectUnknownKeys } from '../validate.js';
 import { createMetricsEndpoint, METRICS_ENDPOINT_OPTION_KEYS, type MetricsEndpointOptions, type MetricsHandler, serveMetrics } from './handler.js';
 import { isLoopback, type ScrapeGuard, warnUnprotected } from './protection.js';
+
+// Built-ins through process.getBuiltinModule, not `import`: see src/lazy.ts.
+const { createServer } = process.getBuiltinModule('node:http');
+const { isIP } = process.getBuiltinModule('node:net');
 
 /** Default port of the standalone metrics server (the OpenTelemetry Prometheus exporter's). */
 export const DEFAULT_METRICS_PORT = 9464;

@@ -1,4 +1,5 @@
-import { isSpanContextValid, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
+import type { SpanContext } from '@opentelemetry/api';
+import { loadOtelApi } from '../lazy.js';
 
 const OTEL_API = Symbol.for('opentelemetry.js.api.1');
 
@@ -18,6 +19,8 @@ export function sampledSpanContext(): SpanContext | undefined {
   // lookup (context manager, semver check, context map) is skipped on every request. The API keeps
   // its registrations on this global, one per major version.
   if ((globalThis as { [OTEL_API]?: { context?: unknown } })[OTEL_API]?.context === undefined) return undefined;
+  // The API is loaded here, once a tracing SDK has registered, not at import (src/lazy.ts).
+  const { isSpanContextValid, TraceFlags, trace } = loadOtelApi();
   const span = trace.getActiveSpan();
   if (span === undefined) return undefined;
   const sc = span.spanContext();
