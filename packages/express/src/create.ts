@@ -1,7 +1,6 @@
-import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createLogger, createMetricsHandler, logRequest, type Obs, type ShutdownOptions, sampledSpanContext, UNMATCHED_PATH, warnUnprotected } from '@obs/metrics-standard';
-import { isTracked, type StartInfo, startOf, subscribeHttpChannels, type Tracked, trackOnConnection } from './channels.js';
+import { addListener, isTracked, type StartInfo, startOf, subscribeHttpChannels, type Tracked, trackOnConnection } from './channels.js';
 import { type ObsExpressOptions, resolveOptions } from './options.js';
 import { type AppLike, type RouteLike, RouteTemplates } from './route-template.js';
 
@@ -59,8 +58,6 @@ const ERROR_SEEN = Symbol('obs.express.error');
 const skipped = new WeakSet<object>();
 /** Responses tracked with a listener of their own (requests node:http's start channel did not announce). */
 const trackedByListener = new WeakSet<object>();
-/** EventEmitter's `on`, called directly: `res.on` is another such property read per request. */
-const addListener = EventEmitter.prototype.on;
 
 type SpanContext = NonNullable<ReturnType<typeof sampledSpanContext>>;
 
@@ -156,7 +153,7 @@ export function createObsExpress(options: ObsExpressOptions): ObsExpress {
           warn('route', err);
           path = UNMATCHED_PATH;
         }
-        const status = aborted ? 499 : t.res.statusCode;
+        const status = t.res.statusCode;
         if (aborted) http.abort(t.method, path, seconds, t.span);
         else http.finish(t.method, path, status, seconds, t.span);
         if (log !== undefined) {

@@ -5,7 +5,7 @@ import express4 from 'express4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObsExpress, type ObsExpress } from '../src/index.js';
 import { errorOf } from '../../../test-utils/errors.mjs';
-import { client, labelValues, listen, parseMetrics, pool, type Sample, sum } from './helpers.js';
+import { client, labelValues, listen, parseMetrics, pool, type Sample, stripRawPaths, sum } from './helpers.js';
 
 type Express = typeof express5;
 
@@ -395,17 +395,6 @@ describe('start-up validation', () => {
 });
 
 describe('Express 5 on router 2.0–2.2 (layers without rawPath)', () => {
-  /** Remove what router 2.3 added, so the templates must come from the match results alone. */
-  function stripRawPaths(router: { stack: Array<{ rawPath?: unknown; handle?: unknown }> }, seen = new Set<unknown>()) {
-    if (seen.has(router)) return;
-    seen.add(router);
-    for (const layer of router.stack) {
-      delete layer.rawPath;
-      const handle = layer.handle as { stack?: unknown } | undefined;
-      if (handle && Array.isArray(handle.stack)) stripRawPaths(handle as never, seen);
-    }
-  }
-
   it('still gives parameterised and nested mounts their templates', async () => {
     const o = createObsExpress({ service: 'express-test', defaultMetrics: false });
     const { app } = buildApp(express5, o);

@@ -5,7 +5,7 @@ import express4 from 'express4';
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../../test-utils/errors.mjs';
 import { createObsExpress, type ObsExpress } from '../src/index.js';
-import { client, labelValues, listen, parseMetrics } from './helpers.js';
+import { client, labelValues, listen, parseMetrics, stripRawPaths } from './helpers.js';
 
 type Express = typeof express5;
 type App = ReturnType<Express>;
@@ -32,17 +32,6 @@ function handler(_req: unknown, res: { send(body: string): void }) {
 
 /** URLs carrying a marker (`zq…`) wherever the registration lets the URL choose text. */
 const urls = (make: (i: number) => string, n = 40) => Array.from({ length: n }, (_, i) => make(i));
-
-/** Remove what router 2.3 added, so the templates come from the match results alone (router 2.0–2.2). */
-function stripRawPaths(router: { stack: Array<{ rawPath?: unknown; handle?: unknown }> }, seen = new Set<unknown>()) {
-  if (seen.has(router)) return;
-  seen.add(router);
-  for (const layer of router.stack) {
-    delete layer.rawPath;
-    const handle = layer.handle as { stack?: unknown } | undefined;
-    if (handle && Array.isArray(handle.stack)) stripRawPaths(handle as never, seen);
-  }
-}
 
 describe.each([
   ['Express 4', express4 as unknown as Express, false],

@@ -42,3 +42,17 @@ export function client(connections: number) {
     close: () => agent.destroy(),
   };
 }
+
+/**
+ * Removes what router 2.3 added to Express 5's layers (`rawPath`), through every nested router, so
+ * the templates must come from the match results alone, as on router 2.0–2.2.
+ */
+export function stripRawPaths(router: { stack: Array<{ rawPath?: unknown; handle?: unknown }> }, seen = new Set<unknown>()): void {
+  if (seen.has(router)) return;
+  seen.add(router);
+  for (const layer of router.stack) {
+    delete layer.rawPath;
+    const handle = layer.handle as { stack?: unknown } | undefined;
+    if (handle && Array.isArray(handle.stack)) stripRawPaths(handle as never, seen);
+  }
+}
