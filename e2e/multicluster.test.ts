@@ -26,6 +26,7 @@ import { type DashboardJson, timeContext } from './lib/grafana.js';
 import { PrometheusApi } from './lib/prometheus-api.js';
 import { freePort, type Proc, type Redis, startProcess, startRedis } from './lib/procs.js';
 import { type Sink, startSink, type WebhookAlert } from './lib/sink.js';
+import { until } from './lib/until.js';
 import { apiMix, load, type Route } from './lib/traffic.js';
 
 const run = promisify(execFile);
@@ -92,20 +93,6 @@ async function waitOk(name: string, url: string, timeoutMs = 30_000): Promise<vo
     await sleep(100);
   }
   throw new Error(`${name} not ready at ${url} (${last}); its log:\n${logTail(name)}`);
-}
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${(last as Error).message})` : ''}; last answer ${JSON.stringify(lastAnswer)}`);
-    await sleep(250);
-  }
 }
 
 /** The multi-cluster config of this run: one cluster's view (`name` only changes the agent configs). */
@@ -239,6 +226,21 @@ const byCluster = async (expr: string) => {
   for (const one of series) out[one.metric.cluster ?? '(none)'] = Number(one.value?.[1]);
   return out as Record<string, number> & Record<Name, number>;
 };
+/** Polls VictoriaMetrics (`byCluster`) until `ok` holds for the per-cluster values; the error names the last answer. */
+const untilByCluster = (what: string, expr: string, ok: (r: Record<Name, number>) => boolean) =>
+  until(
+    what,
+    30_000,
+    async () => {
+      const r = await byCluster(expr);
+      return ok(r) ? r : undefined;
+    },
+    250,
+    () => `last answer ${JSON.stringify(lastAnswer)}`,
+  );
+/** Until the central store counts for each cluster exactly the requests sent to it. */
+const untilCountedAsSent = (what: string) =>
+  untilByCluster(what, `sum by (cluster) (http_requests_total{service="${SERVICE}"})`, (r) => r.east === clusters.east.sent && r.west === clusters.west.sent);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'obs-multicluster-'));
@@ -300,35 +302,14 @@ describe('two clusters remote-writing into one VictoriaMetrics, rules in vmalert
     // ...and stored centrally: a Prometheus agent's remote write starts shipping only once its WAL
     // watcher runs, seconds after the first scrapes, and a burst inside that gap would arrive as the
     // series' first sample (no rate). Wait until the store holds the warm-up of both clusters.
-    await until(
-      'the warm-up in VictoriaMetrics',
-      async () => {
-        const r = await byCluster(`sum by (cluster) (http_requests_total{service="${SERVICE}"})`);
-        return r.east === clusters.east.sent && r.west === clusters.west.sent ? r : undefined;
-      },
-      30_000,
-    );
+    await untilCountedAsSent('the warm-up in VictoriaMetrics');
     await sleep(1500);
     await Promise.all(Object.values(clusters).map((c) => send(c, SENT[c.name] - 40, 4)));
     await Promise.all(Object.values(clusters).map((c) => produceSpread(c, TASKS[c.name])));
-    const seen = await until(
-      'request counts per cluster in VictoriaMetrics',
-      async () => {
-        const r = await byCluster(`sum by (cluster) (http_requests_total{service="${SERVICE}"})`);
-        return r.east === clusters.east.sent && r.west === clusters.west.sent ? r : undefined;
-      },
-      30_000,
-    );
+    const seen = await untilCountedAsSent('request counts per cluster in VictoriaMetrics');
     notes.push(`requests sent → seen centrally: east ${clusters.east.sent} → ${seen.east}, west ${clusters.west.sent} → ${seen.west}`);
     // The recorded series vmalert writes back keep the cluster (one per cluster, not one in total).
-    const recorded = await until(
-      'recorded request rate per cluster',
-      async () => {
-        const r = await byCluster(`service:http_requests:rate5m{service="${SERVICE}"}`);
-        return r.east > 0 && r.west > 0 ? r : undefined;
-      },
-      30_000,
-    );
+    const recorded = await untilByCluster('recorded request rate per cluster', `service:http_requests:rate5m{service="${SERVICE}"}`, (r) => r.east > 0 && r.west > 0);
     notes.push(`service:http_requests:rate5m written back by vmalert: east ${recorded.east.toFixed(3)}/s, west ${recorded.west.toFixed(3)}/s`);
     expect(Object.keys(recorded).sort()).toEqual(['east', 'west']);
     expect(recorded.east).toBeGreaterThan(recorded.west);
@@ -409,14 +390,7 @@ describe('two clusters remote-writing into one VictoriaMetrics, rules in vmalert
     } finally {
       await stop();
     }
-    const seen = await until(
-      'final request counts per cluster',
-      async () => {
-        const r = await byCluster(`sum by (cluster) (http_requests_total{service="${SERVICE}"})`);
-        return r.east === clusters.east.sent && r.west === clusters.west.sent ? r : undefined;
-      },
-      30_000,
-    );
+    const seen = await untilCountedAsSent('final request counts per cluster');
     notes.push(`all requests sent → seen centrally at the end: east ${clusters.east.sent} → ${seen.east}, west ${clusters.west.sent} → ${seen.west}`);
   }, 150_000);
 
