@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startProcess } from '../scripts/lib/procs.mjs';
 import { ensureTools } from '../scripts/lib/tools.mjs';
+import { median } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -110,13 +111,6 @@ const SERVER_ENV = { HOST: '127.0.0.1', NODE_ENV: 'production' };
 
 const log = (...m) => console.log(`[instructions ${new Date().toISOString().slice(11, 19)}]`, ...m);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  if (n === 0) return null;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /** The event total of a callgrind dump (`totals:` / `summary:` line; Ir only here). */
 function dumpTotal(file) {

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -34,10 +35,6 @@ const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '—
 const int = (x) => (x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
 const signed = (x, d = 1) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`);
 const range = (o, d = 1) => `${f(o.min, d)}–${f(o.max, d)}`;
-const median = (xs) => {
-  const a = [...xs].sort((x, y) => x - y);
-  return a.length === 0 ? null : a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
-};
 const yes = (ok) => (ok ? '**met**' : '**not met**');
 
 const s = r.settings;

@@ -26,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, startProcess, waitForHttp } from '../scripts/lib/procs.mjs';
+import { median } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -109,13 +110,6 @@ function rssBytes(pid) {
 const loadSamples = [];
 function sampleLoad() {
   loadSamples.push(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]));
-}
-
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  if (n === 0) return null;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 function cannon(opts) {
