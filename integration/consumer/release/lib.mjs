@@ -54,3 +54,15 @@ export function report(kind, detail, names) {
   const versions = names.map((n) => `${n}@${installed(n)}`).join(' ');
   console.log(`ok ${kind} on Node ${process.version}: ${detail} [${versions}]`);
 }
+
+/**
+ * What every HTTP service of the release check must show: three `GET /users/<id>` counted once each
+ * under the template on `/metrics`, and the installed obs-contract passing that endpoint.
+ */
+export async function checkUsersService(kind, base, names) {
+  for (let i = 0; i < 3; i++) await (await fetch(`${base}/users/${i}`)).text();
+  const text = await scrape(`${base}/metrics`);
+  const n = sum(text, 'http_requests_total', { path: '/users/:id' });
+  assert(n === 3, `http_requests_total{path="/users/:id"} is ${n}, expected 3`);
+  report(kind, await contractCheck(`${base}/metrics`), names);
+}
