@@ -308,6 +308,17 @@ function bucketIndex(bounds: readonly number[], value: number): number {
   return i;
 }
 
+/** The first entry of `map` that `match` accepts; its key is remembered as the series' key. */
+function learnKey(series: PendingSeries, map: Record<string, PromHistogramEntry>, match: (entry: PromHistogramEntry) => boolean): PromHistogramEntry | undefined {
+  for (const [key, e] of Object.entries(map)) {
+    if (match(e)) {
+      series.key = key;
+      return e;
+    }
+  }
+  return undefined;
+}
+
 /** True when `entry` is prom-client's value object for exactly `labels`. */
 function sameLabels(entry: PromHistogramEntry, labels: Record<string, string>, names: readonly string[]): boolean {
   if (entry.labels === labels) return true;
@@ -481,27 +492,12 @@ export class ObsHistogram<D extends MetricDefinition = MetricDefinition> extends
       entry = map[series.key];
       if (entry !== undefined && !sameLabels(entry, series.labels, this.labelNames)) entry = undefined;
     } else {
-      for (const [key, e] of Object.entries(map)) {
-        if (sameLabels(e, series.labels, this.labelNames)) {
-          series.key = key;
-          entry = e;
-          break;
-        }
-      }
+      entry = learnKey(series, map, (e) => sameLabels(e, series.labels, this.labelNames));
     }
     if (entry === undefined) {
       internals.zero(series.labels);
       const known = series.key === undefined ? undefined : map[series.key];
-      if (known !== undefined && known.labels === series.labels) entry = known;
-      else {
-        for (const [key, e] of Object.entries(map)) {
-          if (e.labels === series.labels) {
-            series.key = key;
-            entry = e;
-            break;
-          }
-        }
-      }
+      entry = known !== undefined && known.labels === series.labels ? known : learnKey(series, map, (e) => e.labels === series.labels);
       if (entry === undefined) throw new Error(`prom-client did not create the series of ${this.definition.name}`);
     }
     series.entry = entry;
