@@ -16,17 +16,20 @@ const { createRequire } = process.getBuiltinModule('node:module');
 // built-in's exports, ~0.009 G of start-up for the seven the core uses (bench/instructions.mjs
 // --startup-only); in the CommonJS build both are a plain lookup.
 
-let requireHere: NodeJS.Require | undefined;
+let required: NodeJS.Require | undefined;
 let pino: typeof Pino | undefined;
 let cluster: typeof Cluster | undefined;
 let otelApi: typeof OtelApi | undefined;
 
+/** `require` resolving from this package (for its own dependencies), made on first call. */
+export function requireHere(id: string): unknown {
+  required ??= createRequire(import.meta.url);
+  return required(id);
+}
+
 /** pino, loaded on first call. */
 export function loadPino(): typeof Pino {
-  if (pino === undefined) {
-    requireHere ??= createRequire(import.meta.url);
-    pino = requireHere('pino') as typeof Pino;
-  }
+  pino ??= requireHere('pino') as typeof Pino;
   return pino;
 }
 
@@ -39,9 +42,6 @@ export function loadCluster(): typeof Cluster {
 
 /** @opentelemetry/api (the CommonJS copy prom-client requires too), loaded on first call. */
 export function loadOtelApi(): typeof OtelApi {
-  if (otelApi === undefined) {
-    requireHere ??= createRequire(import.meta.url);
-    otelApi = requireHere('@opentelemetry/api') as typeof OtelApi;
-  }
+  otelApi ??= requireHere('@opentelemetry/api') as typeof OtelApi;
   return otelApi;
 }

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { registerDefaultMetrics } from './default-metrics.js';
+import { Registry } from './prom.js';
 import { RESOURCE_COLLECTORS, type Collector, type CollectorContext } from './collectors/index.js';
 import { HTTP_METRICS } from './definitions/http.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -188,7 +189,7 @@ export function createObs(options: ObsOptions): Obs {
   up.labels().set(1);
   new ObsGauge(SERVICE_METRICS.info, ctx).labels(version, env, SDK_NAME).set(1);
   const collectors: Collector[] = RESOURCE_COLLECTORS.map((make) => make(ctx));
-  if (defaultMetrics) collectDefaultMetrics({ register: registry });
+  if (defaultMetrics) registerDefaultMetrics(registry);
 
   const processListener = (err: unknown, origin: string) => {
     errors.record(origin === 'unhandledRejection' ? 'unhandled_rejection' : 'uncaught_exception');

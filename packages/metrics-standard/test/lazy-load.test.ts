@@ -4,13 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // What importing the package loads, in a fresh Node process running the built dist/ (ESM and
-// CommonJS) as users do: pino and node:cluster only once something that needs them is called.
+// CommonJS) as users do: pino and node:cluster only once something that needs them is called;
+// neither prom-client's index (Pushgateway, Summary, cluster) nor @opentelemetry/api (required by
+// prom-client's default CPU metric) for a service that records and serves metrics (decision 0092).
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Runs `body` after loading the package; prints what is loaded before and after. */
-function probe(format: 'esm' | 'cjs', body: string): { before: { pino: boolean; cluster: boolean }; after: { pino: boolean; cluster: boolean; result: unknown } } {
+type Loaded = { pino: boolean; cluster: boolean; promIndex: boolean; otel: boolean };
+function probe(format: 'esm' | 'cjs', body: string): { before: Loaded; after: Loaded & { result: unknown } } {
   const load = format === 'esm' ? `const m = await import(${JSON.stringify(join(pkg, 'dist/index.js'))});` : `const m = require(${JSON.stringify(join(pkg, 'dist/index.cjs'))});`;
-  const state = `({ pino: Object.keys(require.cache).some((f) => /node_modules[\\\\/]pino[\\\\/]/.test(f)), cluster: process.moduleLoadList.includes('NativeModule cluster') })`;
+  const loaded = (re: string) => `Object.keys(require.cache).some((f) => ${re}.test(f))`;
+  const state = `({ pino: ${loaded(String.raw`/node_modules[\\/]pino[\\/]/`)}, cluster: process.moduleLoadList.includes('NativeModule cluster'), promIndex: ${loaded(String.raw`/node_modules[\\/]prom-client[\\/]index\.js$/`)}, otel: ${loaded(String.raw`/node_modules[\\/]@opentelemetry[\\/]api[\\/]/`)} })`;
   const script = `
     const { createRequire } = require('node:module');
     (async () => {
@@ -26,16 +30,18 @@ function probe(format: 'esm' | 'cjs', body: string): { before: { pino: boolean; 
 
 describe('importing @obs/metrics-standard', () => {
   for (const format of ['esm', 'cjs'] as const) {
-    it(`(${format}) loads neither pino nor node:cluster until they are used`, () => {
+    it(`(${format}) loads neither pino, node:cluster, prom-client's index nor @opentelemetry/api until they are used`, () => {
       const { before, after } = probe(
         format,
         `const obs = m.createObs({ service: 'lazy' });
          obs.http.start();
          obs.http.finish('GET', '/x', 200, 0.01);
-         return (await obs.registry.metrics()).includes('http_requests_total');`,
+         const text = await obs.registry.metrics();
+         return text.includes('http_requests_total') && text.includes('process_cpu_seconds_total') && text.includes('nodejs_eventloop_lag_seconds');`,
       );
-      expect(before).toEqual({ pino: false, cluster: false });
-      expect(after).toEqual({ pino: false, cluster: false, result: true });
+      const none = { pino: false, cluster: false, promIndex: false, otel: false };
+      expect(before).toEqual(none);
+      expect(after).toEqual({ ...none, result: true });
     });
 
     it(`(${format}) loads pino on the first createLogger() and node:cluster on the first cluster call`, () => {
@@ -48,8 +54,9 @@ describe('importing @obs/metrics-standard', () => {
          const worker = m.clusterWorker(obs);
          return { msg: lines[0].msg, service: lines[0].service, worker };`,
       );
-      expect(before).toEqual({ pino: false, cluster: false });
-      expect(after).toEqual({ pino: true, cluster: true, result: { msg: 'hello', service: 'lazy', worker: false } });
+      expect(before).toEqual({ pino: false, cluster: false, promIndex: false, otel: false });
+      // createLogger reads the active span for trace ids: @opentelemetry/api comes with it.
+      expect(after).toEqual({ pino: true, cluster: true, promIndex: false, otel: true, result: { msg: 'hello', service: 'lazy', worker: false } });
     });
   }
 });

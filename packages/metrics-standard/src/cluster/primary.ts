@@ -1,8 +1,9 @@
-import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
+import type { AggregatorRegistry, PrometheusContentType } from 'prom-client';
 import { ObsError } from '../errors.js';
 import { createScrapeLimiter } from '../exposition/endpoint.js';
 import { METRICS_ENDPOINT_OPTION_KEYS, type MetricsEndpointOptions, type MetricsHandler, serveMetrics, splitEndpointOptions } from '../exposition/handler.js';
 import { loadCluster } from '../lazy.js';
+import { loadAggregatorRegistry } from '../prom.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../exposition/negotiate.js';
 import { createScrapeGuard } from '../exposition/protection.js';
 import { type ListenOptions, listenMetrics, type MetricsServer, splitServerOptions, warnIfReachable } from '../exposition/server.js';
@@ -55,7 +56,7 @@ function clusterEndpoint(options: ClusterMetricsOptions, where = 'the cluster me
   const warner = new Warner(checkWarningHandler(onWarning));
   const { protection, limits } = splitEndpointOptions(endpoint);
   const guard = createScrapeGuard(protection);
-  aggregator ??= new AggregatorRegistry();
+  aggregator ??= new (loadAggregatorRegistry())();
   const registry = aggregator;
   // Each render asks every worker over IPC: concurrent scrapes share one, as on a single process.
   const limiter = createScrapeLimiter(async () => ({ contentType: PROMETHEUS_CONTENT_TYPE, body: await registry.clusterMetrics() }), limits, warner);

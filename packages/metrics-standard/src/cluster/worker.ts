@@ -1,5 +1,6 @@
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { loadCluster } from '../lazy.js';
+import { loadAggregatorRegistry } from '../prom.js';
 import type { Obs } from '../obs.js';
 
 // prom-client answers the primary's requests from one module-wide list of registries; this keeps
@@ -17,6 +18,7 @@ const joined: Registry[] = [];
 export function clusterWorker(obs: Obs): boolean {
   if (!loadCluster().isWorker) return false;
   if (!joined.includes(obs.registry)) joined.push(obs.registry);
+  const AggregatorRegistry = loadAggregatorRegistry();
   AggregatorRegistry.setRegistries(joined);
   // The constructor installs prom-client's (idempotent) listener for the primary's requests.
   new AggregatorRegistry();

@@ -1,4 +1,5 @@
-import { type Metric, type OpenMetricsContentType, Registry } from 'prom-client';
+import type { Metric, OpenMetricsContentType } from 'prom-client';
+import { Registry } from '../prom.js';
 import type { Obs } from '../obs.js';
 import { type ExpositionFormat, negotiateFormat, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './negotiate.js';
 

@@ -1,5 +1,5 @@
 import type { SpanContext } from '@opentelemetry/api';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from '../prom.js';
 import { OVERFLOW_VALUE } from '../definitions/labels.js';
 import type { MetricDefinition } from '../definitions/types.js';
 import { SeriesGuard } from '../cardinality.js';
