@@ -1,5 +1,9 @@
-import diagnosticsChannel from 'node:diagnostics_channel';
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
+
+// Node built-ins through process.getBuiltinModule, as in the core (src/lazy.ts there): from ESM an
+// `import … from 'node:…'` builds a module wrapper of all the built-in's exports at start-up.
+const diagnosticsChannel = process.getBuiltinModule('node:diagnostics_channel');
+const { EventEmitter: Emitter } = process.getBuiltinModule('node:events');
 
 /**
  * Request start and response end from node:http's own diagnostics channels, shared by every
@@ -39,7 +43,7 @@ interface Connection {
  * EventEmitter's `on`, called directly: on a socket or a response, `x.on` would be one more
  * property lookup per call (neither overrides it).
  */
-export const addListener = EventEmitter.prototype.on;
+export const addListener = Emitter.prototype.on;
 
 const connections = new WeakMap<object, Connection>();
 
