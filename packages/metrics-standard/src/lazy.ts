@@ -7,9 +7,10 @@ const { createRequire } = process.getBuiltinModule('node:module');
 // What a plain metrics user never calls is loaded on first use, not when `@obs/metrics-standard`
 // (and so `@obs/express` or `@obs/fastify`) is imported: pino and its worker-thread transport
 // machinery (for `createLogger`), and node:cluster with child_process and dgram (for the cluster
-// aggregation); and @opentelemetry/api, read only while a tracing SDK is registered (importing it
-// from ESM has Node lex its CommonJS re-exports file by file, although prom-client has already
-// required it: ~0.015 G of start-up). Loading them eagerly was most of what importing @obs cost
+// aggregation); and @opentelemetry/api, read only while a tracing SDK is registered or a logger
+// is made (importing it from ESM has Node lex its CommonJS re-exports file by file: ~0.015 G of
+// start-up; prom-client's index would load it too, which is why the core does not use that index,
+// src/prom.ts). Loading them eagerly was most of what importing @obs cost
 // over prom-client (bench/notes.md, docs/decisions/0082). `import.meta.url` is shimmed in the CommonJS build (tsup).
 // node: built-ins are read with process.getBuiltinModule (Node >= 20.16) in every file of the core,
 // not imported: from ESM each `import { … } from 'node:…'` builds a module wrapper of all the
@@ -40,7 +41,7 @@ export function loadCluster(): typeof Cluster {
   return cluster;
 }
 
-/** @opentelemetry/api (the CommonJS copy prom-client requires too), loaded on first call. */
+/** @opentelemetry/api, loaded on first call. */
 export function loadOtelApi(): typeof OtelApi {
   otelApi ??= requireHere('@opentelemetry/api') as typeof OtelApi;
   return otelApi;

@@ -9,7 +9,8 @@ import { requireHere } from './lazy.js';
 // are the very objects the package exports (its index requires these files), so a registry or
 // metric the application makes with `import … from 'prom-client'` is interchangeable with ours.
 // prom-client 15 has no `exports` map, so its files resolve; should a later prom-client move a
-// file or add such a map, each part falls back to the package's main entry (test/prom-parts.test.ts).
+// file or add such a map, each part falls back to the package's main entry (both ways tested in
+// test/default-metrics.test.ts).
 
 /** The module.exports of `prom-client/lib/<file>` when it is a function, else undefined. */
 export function promClientFile(file: string): ((...args: never[]) => unknown) | undefined {
